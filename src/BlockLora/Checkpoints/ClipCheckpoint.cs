@@ -1,0 +1,74 @@
+using TorchSharp;
+using BlockLora.Clip;
+using static TorchSharp.torch;
+
+namespace BlockLora.Checkpoints;
+
+/// <summary>Options for loading; heads only matter for OpenAI layouts, which do not record them.</summary>
+public sealed record ClipLoadOptions
+{
+    public int? VisionHeads { get; init; }
+    public int? TextHeads { get; init; }
+    public string Device { get; init; } = "cpu";
+}
+
+/// <summary>The checkpoint layouts users have.</summary>
+public enum CheckpointLayout { OpenAiTorchScript, OpenAiSafeTensors, HuggingFaceFolder }
+
+/// <summary>
+/// Loads a CLIP from any supported layout as a named pipeline: detect layout → read tensors → rename to
+/// OpenAI keys → infer config → strict load (fp32). Every failure is a <see cref="CheckpointException"/>
+/// with one line naming the file and the key.
+/// </summary>
+public static class ClipCheckpoint
+{
+    public static CheckpointLayout DetectLayout(string path)
+    {
+        if (Directory.Exists(path)) return CheckpointLayout.HuggingFaceFolder;
+        if (!File.Exists(path)) throw new CheckpointException($"{path}: file not found");
+        return path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
+            ? CheckpointLayout.OpenAiSafeTensors
+            : CheckpointLayout.OpenAiTorchScript;
+    }
+
+    public static ClipModel Load(string path, ClipLoadOptions? options = null)
+    {
+        options ??= new ClipLoadOptions();
+        var (state, visionHeads, textHeads) = ReadOpenAiState(path, options);
+        try
+        {
+            var config = ClipConfigInference.FromOpenAi(state, path, visionHeads, textHeads);
+            ClipModel model;
+            try { model = new ClipModel(config); }
+            catch (ArgumentException e) { throw new CheckpointException($"{path}: inferred sizes are inconsistent ({e.Message})"); }
+            var keyed = OpenAiStateDict.ToModelKeys(state, path);
+            try { OpenAiStateDict.LoadInto(model, keyed, path); }
+            catch { model.Dispose(); throw; }
+            model.eval();
+            return options.Device == "cpu" ? model : model.to(new Device(options.Device));
+        }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>The checkpoint's tensors under OpenAI's names, whatever the layout.</summary>
+    public static (Dictionary<string, Tensor> State, int? VisionHeads, int? TextHeads) ReadOpenAiState(string path, ClipLoadOptions options)
+    {
+        switch (DetectLayout(path))
+        {
+            case CheckpointLayout.HuggingFaceFolder:
+                var hf = HuggingFaceClipReader.Read(path);
+                return (hf.OpenAiState, options.VisionHeads ?? hf.VisionHeads, options.TextHeads ?? hf.TextHeads);
+            case CheckpointLayout.OpenAiSafeTensors:
+                var contents = HuggingFaceClipReader.LoadSafeTensors(path);
+                var tensors = new Dictionary<string, Tensor>(contents.Tensors);
+                // A lone HF model.safetensors: rename its keys; heads fall back to width/64.
+                if (HuggingFaceClipReader.LooksLikeHfKeys(tensors.Keys)) tensors = HuggingFaceClipReader.ToOpenAi(tensors, path);
+                return (tensors, options.VisionHeads, options.TextHeads);
+            default:
+                return (TorchScriptReader.Read(path), options.VisionHeads, options.TextHeads);
+        }
+    }
+}

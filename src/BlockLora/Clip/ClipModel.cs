@@ -1,0 +1,80 @@
+using BlockLora.Adapters;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace BlockLora.Clip;
+
+/// <summary>
+/// OpenAI's CLIP ViT. Module and parameter names equal OpenAI's state-dict keys (q/k/v split out of
+/// <c>in_proj_weight</c>), so a checkpoint loads by a key map. <see cref="EncodeImage"/> and
+/// <see cref="EncodeText"/> return unnormalised features, as OpenAI's do.
+/// </summary>
+public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage, Tensor LogitsPerText)>
+{
+    public const long EndOfTextToken = 49407;
+
+    private readonly VisionTransformer visual;
+    private readonly Transformer transformer;
+    private readonly Embedding token_embedding;
+    private readonly Parameter positional_embedding;
+    private readonly LayerNorm ln_final;
+    private readonly Parameter text_projection;
+    private readonly Parameter logit_scale;
+
+    public ClipModel(ClipConfig config) : base(nameof(ClipModel))
+    {
+        config.Validate();
+        Config = config;
+        visual = new VisionTransformer(config);
+        transformer = new Transformer(config.TextWidth, config.TextLayers, config.TextHeads, config.MlpRatio, causal: true);
+        token_embedding = nn.Embedding(config.VocabSize, config.TextWidth);
+        positional_embedding = new Parameter(zeros(config.ContextLength, config.TextWidth));
+        ln_final = nn.LayerNorm(config.TextWidth, eps: 1e-5);
+        text_projection = new Parameter(zeros(config.TextWidth, config.EmbedDim));
+        logit_scale = new Parameter(tensor(MathF.Log(1f / 0.07f)));
+        RegisterComponents();
+    }
+
+    public ClipConfig Config { get; }
+    public VisionTransformer Visual => visual;
+    public Transformer TextTransformer => transformer;
+    public Parameter LogitScale => logit_scale;
+
+    /// <summary>Every adaptable projection, keyed by its OpenAI module path (e.g. <c>visual.transformer.resblocks.0.attn.q_proj</c>).</summary>
+    public IEnumerable<(string Path, AdaptableLinear Slot)> AdaptableSlots() =>
+        named_modules().Where(m => m.module is AdaptableLinear).Select(m => (m.name, (AdaptableLinear)m.module));
+
+    public Tensor EncodeImage(Tensor pixels) => visual.forward(pixels);
+
+    public Tensor EncodeText(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        // The causal mask means positions after the last end-of-text token never influence it, so the
+        // sequence can be cut there: exact, and most prompts are far shorter than 77 tokens.
+        var eot = tokens.argmax(-1);
+        long used = eot.max().item<long>() + 1;
+        var cut = tokens.narrow(1, 0, used);
+        var x = token_embedding.forward(cut) + positional_embedding.narrow(0, 0, used);
+        x = transformer.forward(x);
+        x = ln_final.forward(x);
+        var pooled = x[arange(x.shape[0], device: x.device), eot.to(x.device)];
+        return pooled.matmul(text_projection).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>exp(logit_scale)</c> times the cosine similarity of image and text features.</summary>
+    public Tensor Logits(Tensor imageFeatures, Tensor textFeatures)
+    {
+        using var scope = NewDisposeScope();
+        var img = imageFeatures / imageFeatures.norm(1, keepdim: true);
+        var txt = textFeatures / textFeatures.norm(1, keepdim: true);
+        return (logit_scale.exp() * img.matmul(txt.t())).MoveToOuterDisposeScope();
+    }
+
+    public override (Tensor LogitsPerImage, Tensor LogitsPerText) forward(Tensor pixels, Tensor tokens)
+    {
+        using var image = EncodeImage(pixels);
+        using var text = EncodeText(tokens);
+        var perImage = Logits(image, text);
+        return (perImage, perImage.t());
+    }
+}

@@ -1,0 +1,53 @@
+using BlockLora.Adapters;
+using static TorchSharp.torch;
+
+namespace BlockLora.Clip;
+
+/// <summary>
+/// Multi-head self-attention with separate q/k/v/out projections, so each is a slot adapters can wrap.
+/// OpenAI stores q/k/v fused in <c>in_proj_weight</c>; the loaders split it into row thirds.
+/// Batch-first ([batch, tokens, width]); attention runs through the fused SDPA kernel.
+/// </summary>
+public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly AdaptableLinear q_proj;
+    private readonly AdaptableLinear k_proj;
+    private readonly AdaptableLinear v_proj;
+    private readonly AdaptableLinear out_proj;
+    private readonly int heads;
+    private readonly bool causal;
+
+    public MultiHeadAttention(int width, int heads, bool causal) : base(nameof(MultiHeadAttention))
+    {
+        this.heads = heads;
+        this.causal = causal;
+        q_proj = new AdaptableLinear(width, width);
+        k_proj = new AdaptableLinear(width, width);
+        v_proj = new AdaptableLinear(width, width);
+        out_proj = new AdaptableLinear(width, width);
+        RegisterComponents();
+    }
+
+    public AdaptableLinear Q => q_proj;
+    public AdaptableLinear K => k_proj;
+    public AdaptableLinear V => v_proj;
+    public AdaptableLinear Out => out_proj;
+
+    public override Tensor forward(Tensor x)
+    {
+        long batch = x.shape[0], tokens = x.shape[1], width = x.shape[2];
+        long headDim = width / heads;
+        using var q = SplitHeads(q_proj.forward(x), batch, tokens, headDim);
+        using var k = SplitHeads(k_proj.forward(x), batch, tokens, headDim);
+        using var v = SplitHeads(v_proj.forward(x), batch, tokens, headDim);
+        using var attended = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: causal);
+        using var merged = attended.transpose(1, 2).reshape(batch, tokens, width);
+        return out_proj.forward(merged);
+    }
+
+    private Tensor SplitHeads(Tensor projected, long batch, long tokens, long headDim)
+    {
+        using (projected)
+            return projected.view(batch, tokens, heads, headDim).transpose(1, 2);
+    }
+}

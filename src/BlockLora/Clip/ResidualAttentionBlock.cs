@@ -1,0 +1,34 @@
+using static TorchSharp.torch;
+
+namespace BlockLora.Clip;
+
+/// <summary>Pre-LN transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)).</summary>
+public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly MultiHeadAttention attn;
+    private readonly TorchSharp.Modules.LayerNorm ln_1;
+    private readonly Mlp mlp;
+    private readonly TorchSharp.Modules.LayerNorm ln_2;
+
+    public ResidualAttentionBlock(int width, int heads, int mlpRatio, bool causal) : base(nameof(ResidualAttentionBlock))
+    {
+        attn = new MultiHeadAttention(width, heads, causal);
+        ln_1 = nn.LayerNorm(width, eps: 1e-5);
+        mlp = new Mlp(width, width * mlpRatio);
+        ln_2 = nn.LayerNorm(width, eps: 1e-5);
+        RegisterComponents();
+    }
+
+    public MultiHeadAttention Attention => attn;
+    public Mlp Mlp => mlp;
+
+    public override Tensor forward(Tensor x)
+    {
+        using var n1 = ln_1.forward(x);
+        using var a = attn.forward(n1);
+        using var x1 = x + a;
+        using var n2 = ln_2.forward(x1);
+        using var m = mlp.forward(n2);
+        return x1 + m;
+    }
+}
