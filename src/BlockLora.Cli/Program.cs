@@ -1,3 +1,8 @@
-var c = BlockLora.IO.SafeTensorsFile.Load(args[0]);
-foreach (var (k, v) in c.Tensors) Console.WriteLine($"{k} {v.dtype} [{string.Join(",", v.shape)}]");
-foreach (var (k, v) in c.Metadata) Console.WriteLine($"meta {k}={v}");
+using System.CommandLine;
+using BlockLora.Cli.Commands;
+
+var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
+{
+    EncodeCommand.Create(),
+};
+return root.Parse(args).Invoke();
