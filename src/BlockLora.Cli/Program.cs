@@ -3,6 +3,6 @@ using BlockLora.Cli.Commands;
 
 var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
 {
-    EncodeCommand.Create(),
+
 };
 return root.Parse(args).Invoke();
