@@ -1,4 +1,4 @@
-namespace BlockLora.Encoding;
+namespace BlockLora.Inference;
 
 /// <summary>What <c>blora encode</c> does: encode images and texts with a CLIP (optionally adapted) and store the results.</summary>
 public sealed record EncodeRequest

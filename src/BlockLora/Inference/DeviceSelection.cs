@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace BlockLora.Encoding;
+namespace BlockLora.Inference;
 
 /// <summary>Turns a user's <c>--device</c> into a TorchSharp device, saying plainly when CUDA is not in this build.</summary>
 public static class DeviceSelection

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace BlockLora.Encoding;
+namespace BlockLora.Inference;
 
 /// <summary>Reads a UTF-8 JSON array of strings; anything else is a one-line error naming the file.</summary>
 public static class TextsFile
