@@ -1,0 +1,13 @@
+using Deedle;
+
+namespace BlockLora.Results;
+
+/// <summary>The results table as a Deedle frame (one row per run, columns as in <see cref="ResultsStore.Columns"/>), for notebooks.</summary>
+public static class ResultsFrame
+{
+    public static Frame<int, string> Load(string path)
+    {
+        var rows = new ResultsStore(path).ReadAll();
+        return Frame.FromRecords(rows);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using BlockLora.IO;
+
+namespace BlockLora.Results;
+
+/// <summary>
+/// The results table: a CSV with one row per run, under <c>results/</c>. Appending rewrites the file
+/// through a temp file and a rename under a lock file, so a killed process leaves either the old table
+/// or the new one, never a broken row, and concurrent sweeps do not lose each other's rows.
+/// </summary>
+public sealed class ResultsStore(string path)
+{
+    /// <summary>Bumped when columns change meaning; older files with a known schema are read and upgraded.</summary>
+    public const int SchemaVersion = 1;
+
+    public static readonly string[] Columns =
+    [
+        "schema_version", "dataset", "eval_dataset", "shots", "seed", "method", "rank", "blocks", "alpha", "targets", "encoders",
+        "iterations", "accuracy", "trainable_parameters", "train_seconds", "peak_memory_bytes", "device", "backbone",
+        "git_commit", "date",
+    ];
+
+    public string Path { get; } = path;
+
+    public IReadOnlyList<RunRecord> ReadAll()
+    {
+        if (!File.Exists(Path)) return [];
+        var lines = File.ReadAllLines(Path, System.Text.Encoding.UTF8);
+        if (lines.Length == 0) return [];
+        var header = ParseLine(lines[0]);
+        int Column(string name) => Array.IndexOf(header, name);
+        int versionColumn = Column("schema_version");
+        if (versionColumn < 0)
+            throw new InvalidDataException($"{Path}: not a results table of this project (no schema_version column); move it aside");
+        foreach (var required in new[] { "dataset", "shots", "seed", "method", "accuracy" })
+            if (Column(required) < 0) throw new InvalidDataException($"{Path}: results table lacks the '{required}' column");
+
+        var rows = new List<RunRecord>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var cells = ParseLine(lines[i]);
+            string Get(string name) { int c = Column(name); return c >= 0 && c < cells.Length ? cells[c] : ""; }
+            int version = ParseInt(Get("schema_version"), i, "schema_version");
+            if (version > SchemaVersion)
+                throw new InvalidDataException($"{Path}: line {i + 1} was written by a newer version (schema {version} > {SchemaVersion}); update blora");
+            rows.Add(new RunRecord
+            {
+                Dataset = Get("dataset"),
+                EvalDataset = Get("eval_dataset"),
+                Shots = ParseInt(Get("shots"), i, "shots"),
+                Seed = ParseInt(Get("seed"), i, "seed"),
+                Method = Get("method"),
+                Rank = ParseIntOr0(Get("rank")),
+                Blocks = ParseIntOr0(Get("blocks")),
+                Alpha = ParseDoubleOr0(Get("alpha")),
+                Targets = Get("targets"),
+                Encoders = Get("encoders"),
+                Iterations = ParseIntOr0(Get("iterations")),
+                Accuracy = double.Parse(Get("accuracy"), CultureInfo.InvariantCulture),
+                TrainableParameters = long.TryParse(Get("trainable_parameters"), CultureInfo.InvariantCulture, out var p) ? p : 0,
+                TrainSeconds = ParseDoubleOr0(Get("train_seconds")),
+                PeakMemoryBytes = long.TryParse(Get("peak_memory_bytes"), CultureInfo.InvariantCulture, out var m) ? m : 0,
+                Device = Get("device"),
+                Backbone = Get("backbone"),
+                GitCommit = Get("git_commit"),
+                Date = DateTimeOffset.TryParse(Get("date"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : default,
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>Adds rows atomically (the whole table is rewritten via temp file + rename, under a lock).</summary>
+    public void Append(params RunRecord[] records)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        using var fileLock = AcquireLock();
+        var all = ReadAll().Concat(records).ToList();
+        var text = new StringBuilder();
+        text.AppendLine(string.Join(",", Columns));
+        foreach (var r in all) text.AppendLine(FormatRow(r));
+        AtomicFile.WriteAllText(Path, text.ToString());
+    }
+
+    private FileStream AcquireLock()
+    {
+        string lockPath = Path + ".lock";
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    private static string FormatRow(RunRecord r)
+    {
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        string[] cells =
+        [
+            SchemaVersion.ToString(CultureInfo.InvariantCulture), r.Dataset, r.EvalDataset, r.Shots.ToString(CultureInfo.InvariantCulture),
+            r.Seed.ToString(CultureInfo.InvariantCulture), r.Method, r.Rank.ToString(CultureInfo.InvariantCulture),
+            r.Blocks.ToString(CultureInfo.InvariantCulture), F(r.Alpha), r.Targets, r.Encoders,
+            r.Iterations.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), r.TrainableParameters.ToString(CultureInfo.InvariantCulture),
+            F(r.TrainSeconds), r.PeakMemoryBytes.ToString(CultureInfo.InvariantCulture), r.Device, r.Backbone, r.GitCommit,
+            r.Date.ToString("o", CultureInfo.InvariantCulture),
+        ];
+        return string.Join(",", cells.Select(Quote));
+    }
+
+    private static string Quote(string cell) =>
+        cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
+
+    /// <summary>RFC 4180 fields of one line (the writer never puts newlines inside cells unquoted).</summary>
+    private static string[] ParseLine(string line)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else cell.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
+            else cell.Append(c);
+        }
+        cells.Add(cell.ToString());
+        return cells.ToArray();
+    }
+
+    private int ParseInt(string s, int line, string column) =>
+        int.TryParse(s, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new InvalidDataException($"{Path}: line {line + 1}: '{column}' is not an integer ('{s}')");
+
+    private static int ParseIntOr0(string s) => int.TryParse(s, CultureInfo.InvariantCulture, out var v) ? v : 0;
+    private static double ParseDoubleOr0(string s) => double.TryParse(s, CultureInfo.InvariantCulture, out var v) ? v : 0;
+}

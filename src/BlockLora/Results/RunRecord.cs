@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace BlockLora.Results;
+
+/// <summary>
+/// One finished run: what was trained, on what, how well, at what cost, and where it came from.
+/// Every row carries the config that made it, so tables and plots never have to guess.
+/// </summary>
+public sealed record RunRecord
+{
+    public required string Dataset { get; init; }
+    public required int Shots { get; init; }
+    public required int Seed { get; init; }
+    /// <summary>zero-shot, lora or block-lora.</summary>
+    public required string Method { get; init; }
+    public int Rank { get; init; }
+    public int Blocks { get; init; }
+    public double Alpha { get; init; }
+    public string Targets { get; init; } = "";
+    public string Encoders { get; init; } = "";
+    public int Iterations { get; init; }
+    /// <summary>Top-1 accuracy on the test split, in percent.</summary>
+    public required double Accuracy { get; init; }
+    public long TrainableParameters { get; init; }
+    public double TrainSeconds { get; init; }
+    public long PeakMemoryBytes { get; init; }
+    public string Device { get; init; } = "cpu";
+    public string Backbone { get; init; } = "";
+    /// <summary>Evaluation set when it differs from the training set (cross-dataset, domain generalization).</summary>
+    public string EvalDataset { get; init; } = "";
+    public string GitCommit { get; init; } = "";
+    public DateTimeOffset Date { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Identifies a run for sweeps that skip finished work.</summary>
+    public string Key => string.Join("|", Backbone, Dataset, EvalDataset, Shots, Seed, Method, Rank, Blocks,
+        Alpha.ToString(CultureInfo.InvariantCulture), Targets, Encoders, Iterations);
+}
