@@ -1,0 +1,42 @@
+namespace BlockLora.Training;
+
+/// <summary>
+/// The few-shot training protocol. Defaults are CLIP-LoRA's (Zanella &amp; Ben Ayed, CVPRW 2024, from its
+/// code), which Block-LoRA builds on: AdamW lr 2e-4, weight decay 1e-2, betas (0.9, 0.999), cosine
+/// schedule to 1e-6 over 500 × shots iterations, batch 32, logit scale fixed at 100.
+/// </summary>
+public sealed record TrainConfig
+{
+    public int Shots { get; init; } = 16;
+    public int Seed { get; init; } = 1;
+    /// <summary>Optimizer steps; null means 500 × shots.</summary>
+    public int? Iterations { get; init; }
+    public int BatchSize { get; init; } = 32;
+    public double LearningRate { get; init; } = 2e-4;
+    public double MinLearningRate { get; init; } = 1e-6;
+    public double WeightDecay { get; init; } = 1e-2;
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public double LogitScale { get; init; } = 100;
+    /// <summary>Prompt used for training and testing ("a photo of a {}."; class name with _ → space).</summary>
+    public string Template { get; init; } = "a photo of a {}.";
+    public string Device { get; init; } = "cpu";
+    /// <summary>Write a resumable checkpoint every N iterations (0: never).</summary>
+    public int CheckpointEvery { get; init; } = 500;
+    /// <summary>Decode workers for the prefetching loader.</summary>
+    public int DataWorkers { get; init; } = 2;
+    /// <summary>fp16 autocast with loss scaling on CUDA (CLIP-LoRA's setting); ignored on CPU.</summary>
+    public bool MixedPrecision { get; init; } = true;
+
+    public int TotalIterations => Iterations ?? 500 * Shots;
+
+    public void Validate()
+    {
+        if (Shots <= 0) throw new ArgumentException($"shots must be positive, got {Shots}");
+        if (TotalIterations <= 0) throw new ArgumentException($"iterations must be positive, got {TotalIterations}");
+        if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}");
+        if (LearningRate <= 0) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (CheckpointEvery < 0) throw new ArgumentException($"checkpoint interval must be ≥ 0, got {CheckpointEvery}");
+        if (!Template.Contains("{}", StringComparison.Ordinal)) throw new ArgumentException($"template '{Template}' has no {{}} for the class name");
+    }
+}
