@@ -73,7 +73,11 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         var merged = weight.to(ScalarType.Float32) + delta;
         if (!merged.isfinite().all().item<bool>())
             throw new InvalidOperationException("merging would produce non-finite weights; the adapter is left unmerged");
-        weightBeforeMerge = weight.detach().clone().MoveToOuterDisposeScope();
+        // Owned by the slot, not by any dispose scope: a caller's scope around Merge() must not free
+        // the copy that Unmerge() restores from.
+        var saved = weight.detach().clone();
+        saved.DetachFromDisposeScope();
+        weightBeforeMerge = saved;
         weight.copy_(merged.to(weight.dtype));
     }
 

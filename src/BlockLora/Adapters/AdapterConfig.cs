@@ -1,0 +1,107 @@
+using System.Globalization;
+using BlockLora.Clip;
+
+namespace BlockLora.Adapters;
+
+/// <summary>
+/// Everything that defines an adapter set before training: method, sizes, initialisation and which
+/// matrices it adapts. Immutable; an ablation is <c>config with { Method = AdapterMethod.BlockLora, Blocks = 8 }</c>.
+/// Defaults are CLIP-LoRA's (docs/method.md): LoRA, r = 2, alpha = 1, s = alpha/√r, dropout 0.25,
+/// q/k/v of every layer of both encoders.
+/// </summary>
+public sealed record AdapterConfig
+{
+    /// <summary>LoRA or Block-LoRA. LoRA requires <see cref="Blocks"/> = 1.</summary>
+    public AdapterMethod Method { get; init; } = AdapterMethod.Lora;
+
+    /// <summary>Rank r of ΔW: A has r rows, B has r columns.</summary>
+    public int Rank { get; init; } = 2;
+
+    /// <summary>Block count n: A_s is [r, k/n]; n must divide the input width k of every adapted matrix.</summary>
+    public int Blocks { get; init; } = 1;
+
+    /// <summary>Numerator of the scaling s (see <see cref="Scaling"/>).</summary>
+    public double Alpha { get; init; } = 1;
+
+    /// <summary>How s follows from alpha and r.</summary>
+    public ScalingRule Scaling { get; init; } = ScalingRule.AlphaOverSqrtRank;
+
+    /// <summary>Dropout probability on the adapter's input (before the fold), training only; in [0, 1).</summary>
+    public double Dropout { get; init; } = 0.25;
+
+    /// <summary>Fan-in for A's Kaiming-uniform bound 1/√fan_in: k/n (default) or k.</summary>
+    public InitFanIn InitFanIn { get; init; } = InitFanIn.BlockWidth;
+
+    /// <summary>Which matrices of each block are adapted.</summary>
+    public AdapterTargets Targets { get; init; } = AdapterTargets.Qkv;
+
+    /// <summary>Which towers are adapted.</summary>
+    public AdapterEncoders Encoders { get; init; } = AdapterEncoders.Both;
+
+    /// <summary>Which blocks of each adapted tower are adapted (indices must exist in every adapted tower).</summary>
+    public LayerSelection Layers { get; init; } = LayerSelection.All;
+
+    /// <summary>Seed for A's initialisation; each matrix derives its own stream from it and its path, so the same seed gives the same adapter.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>The scaling s applied to B·A·x.</summary>
+    public double ScalingFactor => ScalingRuleNames.Factor(Scaling, Alpha, Rank);
+
+    /// <summary>Checks what can be checked without a model; throws <see cref="ArgumentException"/> with a one-line reason.</summary>
+    public void Validate()
+    {
+        if (Rank <= 0) throw new ArgumentException($"rank r must be positive, got r={Rank}");
+        if (Blocks <= 0) throw new ArgumentException($"block count n must be positive, got n={Blocks}");
+        if (Method == AdapterMethod.Lora && Blocks != 1)
+            throw new ArgumentException($"LoRA has a single block (n=1), got n={Blocks}; use Block-LoRA for n > 1");
+        if (!double.IsFinite(Alpha)) throw new ArgumentException($"alpha must be finite, got {Alpha.ToString(CultureInfo.InvariantCulture)}");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout.ToString(CultureInfo.InvariantCulture)}");
+        if ((Targets & ~AdapterTargets.All) != 0) throw new ArgumentException($"unknown target flags {(int)Targets}");
+        if ((Encoders & ~AdapterEncoders.Both) != 0) throw new ArgumentException($"unknown encoder flags {(int)Encoders}");
+        if (!Enum.IsDefined(Method)) throw new ArgumentException($"unknown adapter method {(int)Method}");
+        if (!Enum.IsDefined(Scaling)) throw new ArgumentException($"unknown scaling rule {(int)Scaling}");
+        if (!Enum.IsDefined(InitFanIn)) throw new ArgumentException($"unknown init fan-in rule {(int)InitFanIn}");
+        if (Targets == AdapterTargets.None || Encoders == AdapterEncoders.None)
+            throw new ArgumentException($"the adapter config matches no matrices (targets {AdapterTargetNames.Format(Targets)}, encoders {AdapterEncoderNames.Format(Encoders)})");
+    }
+
+    /// <summary>
+    /// The matrices this config adapts in a CLIP of the given sizes, vision before text, then by layer,
+    /// then q, k, v, o, c_fc, c_proj. Validates against the sizes: layer indices in range, n dividing
+    /// every input width (the message names the first matrix it does not divide).
+    /// </summary>
+    public IReadOnlyList<AdaptedMatrix> SelectMatrices(ClipConfig clip)
+    {
+        Validate();
+        var matrices = new List<AdaptedMatrix>();
+        foreach (var encoder in AdapterEncoderNames.Singles.Where(e => Encoders.HasFlag(e)))
+        {
+            bool vision = encoder == AdapterEncoders.Vision;
+            int width = vision ? clip.VisionWidth : clip.TextWidth;
+            int layerCount = vision ? clip.VisionLayers : clip.TextLayers;
+            int hidden = width * clip.MlpRatio;
+            string tower = AdapterEncoderNames.Format(encoder);
+            foreach (int layer in Layers.Resolve(layerCount))
+            {
+                if (layer >= layerCount)
+                    throw new ArgumentException($"layer {layer} is out of range: the {tower} encoder has {layerCount} layers (0-{layerCount - 1})");
+                foreach (var target in AdapterTargetNames.Singles.Where(t => Targets.HasFlag(t)))
+                {
+                    var (d, k) = target switch
+                    {
+                        AdapterTargets.CFc => ((long)hidden, (long)width),
+                        AdapterTargets.CProj => (width, hidden),
+                        _ => (width, width),
+                    };
+                    string path = $"{AdapterEncoderNames.BlockPrefix(encoder)}{layer}.{AdapterTargetNames.ModuleSuffix(target)}";
+                    if (k % Blocks != 0)
+                        throw new ArgumentException($"blocks n={Blocks} does not divide the input width {k} of {path}");
+                    matrices.Add(new AdaptedMatrix(path, encoder, layer, target, d, k));
+                }
+            }
+        }
+        if (matrices.Count == 0)
+            throw new ArgumentException($"the adapter config matches no matrices (targets {AdapterTargetNames.Format(Targets)}, encoders {AdapterEncoderNames.Format(Encoders)}, layers {Layers})");
+        return matrices;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using BlockLora.Clip;
+
+namespace BlockLora.Adapters;
+
+/// <summary>
+/// The <c>__metadata__</c> map of an adapter file (docs/method.md): the keys that define the adapter
+/// (format, version, method, rank, blocks, alpha, scaling, dropout, targets, encoders, layers) plus the
+/// provenance this library adds (init fan-in, seed, base fingerprint, parameter count) and any the caller adds.
+/// </summary>
+public static class AdapterMetadata
+{
+    public const string FormatName = "blora-adapter";
+    public const string CurrentVersion = "1";
+
+    /// <summary>Metadata key names.</summary>
+    public static class Key
+    {
+        public const string Format = "format";
+        public const string Version = "version";
+        public const string Method = "method";
+        public const string Rank = "rank";
+        public const string Blocks = "blocks";
+        public const string Alpha = "alpha";
+        public const string Scaling = "scaling";
+        public const string Dropout = "dropout";
+        public const string Targets = "targets";
+        public const string Encoders = "encoders";
+        public const string Layers = "layers";
+        public const string InitFanIn = "init_fan_in";
+        public const string Seed = "seed";
+        public const string BaseFingerprint = "base_fingerprint";
+        public const string Parameters = "parameters";
+    }
+
+    /// <summary>Keys this library writes; caller provenance may not reuse them.</summary>
+    public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Key.Format, Key.Version, Key.Method, Key.Rank, Key.Blocks, Key.Alpha, Key.Scaling, Key.Dropout, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters,
+    };
+
+    public static Dictionary<string, string> From(AdapterConfig config, ClipConfig baseConfig, long parameterCount, IReadOnlyDictionary<string, string>? provenance = null)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Key.Format] = FormatName,
+            [Key.Version] = CurrentVersion,
+            [Key.Method] = AdapterMethodNames.Format(config.Method),
+            [Key.Rank] = config.Rank.ToString(CultureInfo.InvariantCulture),
+            [Key.Blocks] = config.Blocks.ToString(CultureInfo.InvariantCulture),
+            [Key.Alpha] = config.Alpha.ToString("R", CultureInfo.InvariantCulture),
+            [Key.Scaling] = ScalingRuleNames.Format(config.Scaling),
+            [Key.Dropout] = config.Dropout.ToString("R", CultureInfo.InvariantCulture),
+            [Key.Targets] = AdapterTargetNames.Format(config.Targets),
+            [Key.Encoders] = AdapterEncoderNames.Format(config.Encoders),
+            [Key.Layers] = config.Layers.ToString(),
+            [Key.InitFanIn] = InitFanInNames.Format(config.InitFanIn),
+            [Key.Seed] = config.Seed.ToString(CultureInfo.InvariantCulture),
+            [Key.BaseFingerprint] = BaseFingerprint.Of(baseConfig),
+            [Key.Parameters] = parameterCount.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in provenance ?? new Dictionary<string, string>())
+        {
+            if (ReservedKeys.Contains(key)) throw new ArgumentException($"provenance key '{key}' is reserved for the adapter's own metadata");
+            metadata[key] = value;
+        }
+        return metadata;
+    }
+
+    /// <summary>Reads the config back; throws <see cref="AdapterFileException"/> naming <paramref name="source"/> and the key at fault.</summary>
+    public static AdapterConfig ToConfig(IReadOnlyDictionary<string, string> metadata, string source)
+    {
+        if (metadata.Count == 0)
+            throw new AdapterFileException($"{source}: no __metadata__ header; not a {FormatName} file");
+        string format = Required(metadata, Key.Format, source);
+        if (format != FormatName) throw new AdapterFileException($"{source}: metadata format is '{format}', expected '{FormatName}'");
+        string version = Required(metadata, Key.Version, source);
+        if (version != CurrentVersion) throw new AdapterFileException($"{source}: adapter file version '{version}' is not supported (this library reads version {CurrentVersion})");
+
+        string methodText = Required(metadata, Key.Method, source);
+        if (!AdapterMethodNames.TryParse(methodText, out var method))
+            throw new AdapterFileException($"{source}: unknown method '{methodText}' (expected lora or block-lora)");
+        try
+        {
+            var config = new AdapterConfig
+            {
+                Method = method,
+                Rank = ParseInt(metadata, Key.Rank, source),
+                Blocks = ParseInt(metadata, Key.Blocks, source),
+                Alpha = ParseDouble(metadata, Key.Alpha, source),
+                Scaling = ScalingRuleNames.Parse(Required(metadata, Key.Scaling, source)),
+                Dropout = ParseDouble(metadata, Key.Dropout, source),
+                Targets = AdapterTargetNames.Parse(Required(metadata, Key.Targets, source)),
+                Encoders = AdapterEncoderNames.Parse(Required(metadata, Key.Encoders, source)),
+                Layers = LayerSelection.Parse(Required(metadata, Key.Layers, source)),
+                // Provenance keys: optional, so files written by other tools still load.
+                InitFanIn = metadata.TryGetValue(Key.InitFanIn, out var fan) ? InitFanInNames.Parse(fan) : Adapters.InitFanIn.BlockWidth,
+            };
+            if (metadata.TryGetValue(Key.Seed, out var seed)) config = config with { Seed = ParseLong(seed, Key.Seed, source) };
+            config.Validate();
+            return config;
+        }
+        catch (ArgumentException e)
+        {
+            throw new AdapterFileException($"{source}: {e.Message}", e);
+        }
+    }
+
+    private static string Required(IReadOnlyDictionary<string, string> metadata, string key, string source) =>
+        metadata.TryGetValue(key, out var value) ? value
+            : throw new AdapterFileException($"{source}: metadata has no '{key}' (a {FormatName} file records {Key.Format}, {Key.Version}, {Key.Method}, {Key.Rank}, {Key.Blocks}, {Key.Alpha}, {Key.Scaling}, {Key.Dropout}, {Key.Targets}, {Key.Encoders}, {Key.Layers})");
+
+    private static int ParseInt(IReadOnlyDictionary<string, string> metadata, string key, string source)
+    {
+        string text = Required(metadata, key, source);
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value
+            : throw new AdapterFileException($"{source}: metadata '{key}' is '{text}', not an integer");
+    }
+
+    private static long ParseLong(string text, string key, string source) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) ? value
+            : throw new AdapterFileException($"{source}: metadata '{key}' is '{text}', not an integer");
+
+    private static double ParseDouble(IReadOnlyDictionary<string, string> metadata, string key, string source)
+    {
+        string text = Required(metadata, key, source);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value
+            : throw new AdapterFileException($"{source}: metadata '{key}' is '{text}', not a number");
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using BlockLora.Adapters;
+using BlockLora.Clip;
+using Xunit.Abstractions;
+
+namespace BlockLora.Tests.Adapters;
+
+public class ParameterAccountingTests(ITestOutputHelper output)
+{
+    // ViT-B/16, q,k,v in all 12 + 12 layers: per layer 3 matrices of d = k = 768 (vision) or 512 (text).
+    // Per matrix r(d + k/n), so in total 12·3·(768 + 768/n)·r + 12·3·(512 + 512/n)·r = 46,080·r·(1 + 1/n);
+    // adding o makes it 4 matrices per layer: 61,440·r·(1 + 1/n).
+    [Theory]
+    [InlineData(AdapterMethod.Lora, 2, 1, "q,k,v", 184_320)]
+    [InlineData(AdapterMethod.BlockLora, 2, 8, "q,k,v", 103_680)]
+    [InlineData(AdapterMethod.BlockLora, 2, 1, "q,k,v", 184_320)]
+    [InlineData(AdapterMethod.Lora, 4, 1, "q,k,v", 368_640)]
+    [InlineData(AdapterMethod.BlockLora, 4, 2, "q,k,v", 276_480)]
+    [InlineData(AdapterMethod.BlockLora, 1, 256, "q,k,v", 46_260)]
+    [InlineData(AdapterMethod.Lora, 2, 1, "q,k,v,o", 245_760)]
+    [InlineData(AdapterMethod.BlockLora, 2, 8, "q,k,v,o", 138_240)]
+    [InlineData(AdapterMethod.BlockLora, 8, 16, "q,k,v,o", 522_240)]
+    public void ViT_B16_counts_by_formula(AdapterMethod method, int r, int n, string targets, long expected)
+    {
+        var config = new AdapterConfig { Method = method, Rank = r, Blocks = n, Targets = AdapterTargetNames.Parse(targets) };
+        var table = ParameterAccounting.FromConfig(ClipConfig.VitB16, config);
+        Assert.Equal(expected, table.Total.Parameters);
+        long perLayer = targets == "q,k,v" ? 46_080 : 61_440;
+        Assert.Equal(perLayer * r + perLayer * r / n, table.Total.Parameters);
+        // Each adapter weight is used once per token: multiply-adds equal parameters.
+        Assert.Equal(table.Total.Parameters, table.Total.MultiplyAddsPerToken);
+        // The fold: (n − 1)·k/n additions per matrix; 36 (or 48) matrices per tower.
+        int perTower = targets == "q,k,v" ? 36 : 48;
+        Assert.Equal(perTower * ((n - 1) * (768 / n) + (n - 1) * (512 / n)), table.Total.AdditionsPerToken);
+        output.WriteLine(table.ToString());
+    }
+
+    [Fact]
+    public void ViT_B16_table_has_a_row_per_encoder_and_target()
+    {
+        var table = ParameterAccounting.FromConfig(ClipConfig.VitB16, new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 8 });
+        Assert.Equal(6, table.Rows.Count);
+        Assert.Equal(new ParameterRow("vision", "q", 12, "768x768", 12 * 2 * (768 + 96), 12 * 2 * (96 + 768), 12 * 7 * 96), table.Rows[0]);
+        Assert.Equal(new ParameterRow("text", "v", 12, "512x512", 12 * 2 * (512 + 64), 12 * 2 * (64 + 512), 12 * 7 * 64), table.Rows[5]);
+        Assert.Equal(new[] { "vision", "text" }, table.EncoderTotals.Select(r => r.Encoder));
+        Assert.Equal(62_208, table.EncoderTotals[0].Parameters);
+        Assert.Equal(41_472, table.EncoderTotals[1].Parameters);
+        Assert.Equal(72, table.Total.Matrices);
+        Assert.Equal(103_680, table.Total.Parameters);
+        Assert.Contains("103,680", table.ToString());
+    }
+
+    public static TheoryData<ClipConfig, AdapterConfig> Cases => new()
+    {
+        { TinyClip.Config(), new AdapterConfig() },
+        { TinyClip.Config(), new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 4, Rank = 3, Targets = AdapterTargets.All } },
+        { TinyClip.Config(visionWidth: 64, visionLayers: 3, textWidth: 32, textLayers: 1, mlpRatio: 2),
+          new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 16, Targets = AdapterTargets.Attention | AdapterTargets.CProj, Layers = LayerSelection.Parse("0") } },
+        { TinyClip.Config(visionWidth: 128, textWidth: 64), new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 32, Rank = 8, Encoders = AdapterEncoders.Text } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Formula_agrees_with_the_live_count_of_an_injected_set(ClipConfig clip, AdapterConfig config)
+    {
+        using var model = TinyClip.Create(clip);
+        using var set = AdapterInjector.Inject(model, config);
+        var byFormula = ParameterAccounting.FromConfig(clip, config);
+        var byCount = ParameterAccounting.FromAdapterSet(set);
+        Assert.Equal(byFormula.AllRows(), byCount.AllRows());
+        Assert.Equal(set.TrainableParameters().Sum(p => p.numel()), byCount.Total.Parameters);
+    }
+
+    [Fact]
+    public void Formula_agrees_with_the_live_count_on_a_real_size_ViT_B16()
+    {
+        var config = new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 8 };
+        var watch = Stopwatch.StartNew();
+        using var model = new ClipModel(ClipConfig.VitB16);
+        output.WriteLine($"built ViT-B/16 in {watch.Elapsed.TotalSeconds:F1} s");
+        using var set = AdapterInjector.Inject(model, config);
+        var byCount = ParameterAccounting.FromAdapterSet(set);
+        Assert.Equal(ParameterAccounting.FromConfig(ClipConfig.VitB16, config).AllRows(), byCount.AllRows());
+        Assert.Equal(103_680, byCount.Total.Parameters);
+        Assert.Equal(103_680, set.TrainableParameters().Sum(p => p.numel()));
+        output.WriteLine(byCount.ToString());
+    }
+}
