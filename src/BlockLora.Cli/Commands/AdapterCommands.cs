@@ -1,0 +1,91 @@
+using System.CommandLine;
+using BlockLora.Adapters;
+using BlockLora.Checkpoints;
+using BlockLora.Clip;
+
+namespace BlockLora.Cli.Commands;
+
+/// <summary><c>blora adapter …</c>: inspect, import, merge and account for adapter files.</summary>
+public static class AdapterCommands
+{
+    public static Command Create() => new("adapter", "Inspect, import, merge and count adapters")
+    {
+        Inspect(), ImportClipLora(), Merge(), Params(),
+    };
+
+    private static Command Inspect()
+    {
+        var file = new Argument<string>("FILE") { Description = "adapter .safetensors" };
+        var command = new Command("inspect", "Print an adapter file's method, rank, blocks, alpha, targets and parameter count") { file };
+        command.SetAction(r => UserErrors.Run(() => Console.WriteLine(AdapterFile.Describe(r.GetValue(file)!))));
+        return command;
+    }
+
+    private static Command ImportClipLora()
+    {
+        var input = new Argument<string>("IN") { Description = "CLIP-LoRA .pt adapter (torch.save); read without running pickled code" };
+        var output = new Argument<string>("OUT") { Description = "adapter .safetensors to write" };
+        var model = new Option<string?>("--model") { Description = "base CLIP the adapter belongs to (checks widths and layer counts); default: ViT-B/16 sizes" };
+        var command = new Command("import-clip-lora", "Convert a CLIP-LoRA .pt adapter to this project's adapter format") { input, output, model };
+        command.SetAction(r => UserErrors.Run(() =>
+        {
+            var config = BaseConfig(r.GetValue(model));
+            ClipLoraImport.Convert(r.GetValue(input)!, r.GetValue(output)!, config);
+            Console.WriteLine($"wrote {r.GetValue(output)}");
+            Console.WriteLine(AdapterFile.Describe(r.GetValue(output)!));
+        }));
+        return command;
+    }
+
+    private static Command Merge()
+    {
+        var model = new Option<string>("--model") { Description = "base CLIP checkpoint", Required = true };
+        var adapter = new Option<string>("--adapter") { Description = "adapter .safetensors", Required = true };
+        var output = new Option<string>("--output") { Description = "merged checkpoint (OpenAI-named .safetensors)", Required = true };
+        var command = new Command("merge", "Write a base checkpoint with the adapter merged into its weights") { model, adapter, output };
+        command.SetAction(r => UserErrors.Run(() =>
+        {
+            using var clip = ClipCheckpoint.Load(r.GetValue(model)!);
+            using var set = AdapterFile.Load(r.GetValue(adapter)!, clip);
+            set.MergeAll();
+            MergedCheckpointWriter.Write(r.GetValue(output)!, clip, set);
+            Console.WriteLine($"wrote {r.GetValue(output)} ({set.Count} matrices merged)");
+        }));
+        return command;
+    }
+
+    private static Command Params()
+    {
+        var model = new Option<string?>("--model") { Description = "CLIP checkpoint whose sizes to use; default: ViT-B/16" };
+        var method = new Option<string>("--method") { Description = "lora or block-lora", DefaultValueFactory = _ => "block-lora" };
+        var rank = new Option<int>("--rank") { Description = "rank r", DefaultValueFactory = _ => 2 };
+        var blocks = new Option<int>("--blocks") { Description = "block count n (block-lora)", DefaultValueFactory = _ => 8 };
+        var targets = new Option<string>("--targets") { Description = "q,k,v,o,c_fc,c_proj", DefaultValueFactory = _ => "q,k,v" };
+        var encoders = new Option<string>("--encoders") { Description = "vision, text or both", DefaultValueFactory = _ => "both" };
+        var layers = new Option<string>("--layers") { Description = "all, a list (0,3,7) or a range (0-5)", DefaultValueFactory = _ => "all" };
+        var command = new Command("params", "Trainable parameters and adapter multiply-adds per token, per encoder and target (by formula)")
+            { model, method, rank, blocks, targets, encoders, layers };
+        command.SetAction(r => UserErrors.Run(() =>
+        {
+            var adapterMethod = AdapterMethodNames.Parse(r.GetValue(method)!);
+            var config = new AdapterConfig
+            {
+                Method = adapterMethod,
+                Rank = r.GetValue(rank),
+                Blocks = adapterMethod == AdapterMethod.Lora ? 1 : r.GetValue(blocks),
+                Targets = AdapterTargetNames.Parse(r.GetValue(targets)!),
+                Encoders = AdapterEncoderNames.Parse(r.GetValue(encoders)!),
+                Layers = LayerSelection.Parse(r.GetValue(layers)!),
+            };
+            Console.WriteLine(ParameterAccounting.FromConfig(BaseConfig(r.GetValue(model)), config));
+        }));
+        return command;
+    }
+
+    private static ClipConfig BaseConfig(string? modelPath)
+    {
+        if (modelPath is null) return ClipConfig.VitB16;
+        using var clip = ClipCheckpoint.Load(modelPath);
+        return clip.Config;
+    }
+}
