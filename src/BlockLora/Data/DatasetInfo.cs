@@ -1,0 +1,40 @@
+namespace BlockLora.Data;
+
+/// <summary>
+/// Where a benchmark lives under a data root and how to read it, following CoOp's layout (see
+/// docs/method.md, "Datasets (CoOp layout)").
+/// </summary>
+/// <param name="Name">The canonical name, as CoOp's dataset classes spell it (e.g. <c>OxfordPets</c>).</param>
+/// <param name="FolderNames">Accepted folder names under the data root, CoOp's first, then CLIP-LoRA's.</param>
+/// <param name="ImageSubfolder">The folder (relative to the dataset folder) that split paths are relative to; empty for the dataset folder itself.</param>
+/// <param name="SplitFile">The file naming the splits (a CoOp JSON, <c>variants.txt</c>, or <c>classnames.txt</c> for the ImageNet family).</param>
+/// <param name="PromptTemplate">CoOp's per-dataset template, with <c>{}</c> where the class name goes.</param>
+/// <param name="ClassCount">Classes in the full benchmark (the split files decide what is actually read).</param>
+/// <param name="Layout">Which split reader applies.</param>
+/// <param name="Source">Where the images come from, for error messages and the data check.</param>
+public sealed record DatasetInfo(
+    string Name,
+    IReadOnlyList<string> FolderNames,
+    string ImageSubfolder,
+    string SplitFile,
+    string PromptTemplate,
+    int ClassCount,
+    SplitLayout Layout,
+    string Source)
+{
+    /// <summary>The CoOp folder name, used when suggesting where to put a missing dataset.</summary>
+    public string PrimaryFolderName => FolderNames[0];
+
+    /// <summary>True for ImageNet-V2/-Sketch/-A/-R, which only have a test split.</summary>
+    public bool IsTestOnly => Layout is SplitLayout.ImageNetLabelFolders or SplitLayout.ImageNetWnidFolders;
+
+    /// <summary>CoOp's prompt for a class: the template with the class name, underscores as spaces.</summary>
+    public string FormatPrompt(string className) => PromptTemplate.Replace("{}", PromptClassName(className), StringComparison.Ordinal);
+
+    /// <summary>Split files spell multi-word classes with underscores; CoOp and CLIP-LoRA replace them by spaces in prompts.</summary>
+    public static string PromptClassName(string className)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        return className.Replace('_', ' ');
+    }
+}
