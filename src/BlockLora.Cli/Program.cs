@@ -6,4 +6,12 @@ var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
     EncodeCommand.Create(),
     AdapterCommands.Create(),
 };
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+// Usage mistakes get one line each and exit 2, like every other user error; --help still prints help.
+if (parsed.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+{
+    foreach (var error in parsed.Errors.Take(3)) Console.Error.WriteLine($"blora: {error.Message}");
+    Console.Error.WriteLine("blora: see 'blora --help' or 'blora <verb> --help'");
+    return UserErrors.ExitUserError;
+}
+return parsed.Invoke();
