@@ -1,0 +1,37 @@
+using BlockLora.Adapters;
+using BlockLora.Training;
+
+namespace BlockLora.Experiments;
+
+/// <summary>A grid of runs: datasets × shots × seeds × methods × ranks × blocks (LoRA ignores blocks; zero-shot runs once per dataset).</summary>
+public sealed record SweepConfig
+{
+    public required string ModelPath { get; init; }
+    public required string DataRoot { get; init; }
+    public required IReadOnlyList<string> Datasets { get; init; }
+    public IReadOnlyList<int> Shots { get; init; } = [1, 2, 4, 8, 16];
+    public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
+    public IReadOnlyList<string> Methods { get; init; } = [RunMethods.ZeroShot, RunMethods.Lora, RunMethods.BlockLora];
+    public IReadOnlyList<int> Ranks { get; init; } = [2];
+    public IReadOnlyList<int> Blocks { get; init; } = [8];
+    public AdapterConfig Adapter { get; init; } = new();
+    public TrainConfig Train { get; init; } = new();
+    public string ResultsDir { get; init; } = "results";
+
+    public IReadOnlyList<RunSpec> Expand()
+    {
+        var specs = new List<RunSpec>();
+        foreach (var dataset in Datasets)
+        foreach (var method in Methods.Select(RunMethods.Validate))
+        {
+            var common = new RunSpec { ModelPath = ModelPath, DataRoot = DataRoot, Dataset = dataset, Method = method, Adapter = Adapter, Train = Train, ResultsDir = ResultsDir };
+            if (method == RunMethods.ZeroShot) { specs.Add(common); continue; }
+            foreach (var shots in Shots)
+            foreach (var seed in Seeds)
+            foreach (var rank in Ranks)
+            foreach (var blocks in method == RunMethods.Lora ? [1] : Blocks)
+                specs.Add(common with { Shots = shots, Seed = seed, Adapter = Adapter with { Rank = rank, Blocks = blocks } });
+        }
+        return specs;
+    }
+}

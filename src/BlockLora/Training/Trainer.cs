@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using BlockLora.Adapters;
+using BlockLora.Clip;
+using BlockLora.Data;
+using BlockLora.Inference;
+using BlockLora.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BlockLora.Training;
+
+/// <summary>
+/// Few-shot training of the adapters on a frozen CLIP, by the protocol of docs/method.md: AdamW on the
+/// adapter parameters only, cosine schedule, cross-entropy on <c>scale · cos(image, text)</c> with one
+/// prompt per class. Text features are recomputed (with gradients) each step when the text encoder is
+/// adapted, and computed once otherwise. Every step's randomness (batch order, augmentation, dropout)
+/// is a function of (seed, iteration), so a resumed run ends exactly where an uninterrupted one does.
+/// </summary>
+public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig config, ITrainProgress? progress = null)
+{
+    private readonly ITrainProgress progress = progress ?? SilentTrainProgress.Instance;
+
+    /// <param name="classNames">Class names in label order; the prompt is <see cref="TrainConfig.Template"/> with each.</param>
+    /// <param name="checkpointPath">Where to keep a resumable snapshot (null: none).</param>
+    public TrainResult Train(IReadOnlyList<LabeledImage> trainItems, IReadOnlyList<string> classNames, string? checkpointPath = null, bool resume = false)
+    {
+        config.Validate();
+        if (trainItems.Count == 0) throw new ArgumentException("no training images");
+        var device = DeviceSelection.Parse(config.Device);
+        model.to(device);
+        if (adapters.TrainableParameters().Any(p => p.device.ToString() != device.ToString()))
+        {
+            adapters.Detach();
+            adapters.MoveTo(device);
+            adapters.AttachTo(model);
+        }
+        int total = config.TotalIterations;
+        bool textAdapted = adapters.Config.Encoders.HasFlag(AdapterEncoders.Text);
+
+        var prompts = classNames.Select(c => config.Template.Replace("{}", DatasetInfo.PromptClassName(c), StringComparison.Ordinal)).ToList();
+        using var tokens = tensor(ClipTokenizer.Default.Tokenize(prompts, model.Config.ContextLength)).to(device);
+        using var cachedText = textAdapted ? null : FrozenTextFeatures(tokens);
+
+        using var optimizer = optim.AdamW(adapters.TrainableParameters(), config.LearningRate, config.Beta1, config.Beta2, eps: 1e-8, weight_decay: config.WeightDecay);
+        string fingerprint = Fingerprint(trainItems, classNames);
+        int start = 0;
+        if (resume && checkpointPath is not null && File.Exists(checkpointPath))
+        {
+            start = TrainingCheckpoint.Load(checkpointPath, adapters, optimizer, fingerprint);
+            progress.OnMessage($"resuming from iteration {start} ({checkpointPath})");
+        }
+
+        using var loader = new PrefetchingLoader(trainItems, LoaderTransform.Train(model.Config.ImageResolution), LoaderOptions.Training(config.Seed, config.BatchSize) with
+        {
+            MaxParallelism = config.DataWorkers,
+        });
+        var curve = new List<TrainPoint>();
+        var clock = Stopwatch.StartNew();
+        double loss = double.NaN, accuracy = 0;
+        model.train();
+        try
+        {
+            int iteration = start;
+            foreach (var batch in loader.Batches(start))
+            {
+                if (iteration >= total) { batch.Dispose(); break; }
+                using var scope = NewDisposeScope();
+                using var _ = batch;
+                // Dropout masks come from the global generator: seed it per step so resuming replays them.
+                random.manual_seed(StepSeed(config.Seed, iteration));
+                double lr = CosineSchedule.LearningRate(iteration, total, config.LearningRate, config.MinLearningRate);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+                var labels = batch.Labels.to(device);
+                var image = model.EncodeImage(batch.Pixels.to(device));
+                var text = cachedText ?? Normalize(model.EncodeText(tokens));
+                var logits = config.LogitScale * Normalize(image).matmul(text.t());
+                var lossTensor = nn.functional.cross_entropy(logits, labels);
+                optimizer.zero_grad();
+                lossTensor.backward();
+                optimizer.step();
+
+                loss = lossTensor.item<float>();
+                if (!double.IsFinite(loss))
+                    throw new InvalidOperationException($"loss became {loss} at iteration {iteration + 1}; try a lower --lr, fp32, or check the data");
+                accuracy = logits.argmax(1).eq(labels).to(ScalarType.Float32).mean().item<float>();
+                iteration++;
+                curve.Add(new TrainPoint(iteration, loss, accuracy, lr));
+                double rate = (iteration - start) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                progress.OnStep(new TrainStep(iteration, total, loss, accuracy, lr, rate, TimeSpan.FromSeconds((total - iteration) / Math.Max(rate, 1e-9))));
+                if (checkpointPath is not null && config.CheckpointEvery > 0 && iteration % config.CheckpointEvery == 0 && iteration < total)
+                    TrainingCheckpoint.Save(checkpointPath, adapters, optimizer, iteration, fingerprint);
+            }
+        }
+        finally
+        {
+            model.eval();
+        }
+        if (checkpointPath is not null && File.Exists(checkpointPath)) File.Delete(checkpointPath);
+        return new TrainResult(total, start, loss, accuracy, clock.Elapsed.TotalSeconds,
+            Process.GetCurrentProcess().PeakWorkingSet64, loader.SkippedCount, curve);
+    }
+
+    private Tensor FrozenTextFeatures(Tensor tokens)
+    {
+        using var _ = no_grad();
+        using var features = model.EncodeText(tokens);
+        return Normalize(features).detach();
+    }
+
+    private static Tensor Normalize(Tensor x) => x / x.norm(1, keepdim: true);
+
+    private static long StepSeed(int seed, int iteration) => unchecked((long)(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (ulong)iteration) & long.MaxValue);
+
+    private string Fingerprint(IReadOnlyList<LabeledImage> items, IReadOnlyList<string> classNames)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(AdapterMetadataText()).AppendLine((config with { CheckpointEvery = 0, DataWorkers = 0 }).ToString());
+        foreach (var item in items) text.Append(item.Path).Append('|').Append(item.Label).AppendLine();
+        foreach (var c in classNames) text.AppendLine(c);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private string AdapterMetadataText() => adapters.Config.ToString();
+}

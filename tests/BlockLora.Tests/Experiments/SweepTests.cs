@@ -1,0 +1,67 @@
+using BlockLora.Experiments;
+using BlockLora.Results;
+using BlockLora.Tests.Data;
+using BlockLora.Training;
+
+namespace BlockLora.Tests.Experiments;
+
+/// <summary>A sweep over methods × ranks × blocks × shots × seeds completes, resumes after a kill, and skips finished runs.</summary>
+[Collection(TrainingCollection.Name)]
+public class SweepTests
+{
+    [Fact]
+    public void Sweep_resumes_after_a_kill_and_skips_finished_runs()
+    {
+        var tiny = TinyCoOpDataset.Create(Fixtures.TempDir(), classes: 3, trainPerClass: 3, testPerClass: 2, seed: 9);
+        string results = Fixtures.TempDir();
+        var config = new SweepConfig
+        {
+            ModelPath = Fixtures.ClipTiny("openai.safetensors"),
+            DataRoot = tiny.Root,
+            Datasets = [tiny.DatasetName],
+            Methods = [RunMethods.Lora, RunMethods.BlockLora],
+            Ranks = [1, 2],
+            Blocks = [2, 4],
+            Shots = [1, 2],
+            Seeds = [1, 2],
+            Train = new TrainConfig { Iterations = 2, BatchSize = 4, DataWorkers = 1 },
+            ResultsDir = results,
+        };
+        // LoRA: 2 ranks x 2 shots x 2 seeds = 8; Block-LoRA: 2 ranks x 2 blocks x 2 shots x 2 seeds = 16.
+        Assert.Equal(24, config.Expand().Count);
+
+        int started = 0;
+        Assert.Throws<OperationCanceledException>(() => Sweep.Run(config, onRunStart: _ => { if (++started == 7) throw new OperationCanceledException("killed"); }));
+        var store = new ResultsStore(Path.Combine(results, "results.csv"));
+        Assert.Equal(6, store.ReadAll().Count);
+
+        var resumed = Sweep.Run(config);
+        Assert.Equal(new Sweep.Summary(24, 6, 18), resumed);
+        var rows = store.ReadAll();
+        Assert.Equal(24, rows.Count);
+        Assert.Equal(24, rows.Select(r => r.Key).Distinct().Count());
+        Assert.Equal(new Sweep.Summary(24, 24, 0), Sweep.Run(config));
+
+        var frame = ResultsFrame.Load(store.Path);
+        Assert.Equal(24, frame.RowCount);
+        Assert.All(rows, r => Assert.True(File.Exists(Path.Combine(results, "runs", "openai", r.Dataset, $"{r.Shots}shot", $"seed{r.Seed}",
+            $"{r.Method}-r{r.Rank}-n{r.Blocks}-a1-q_k_v-both-it2", "adapter.safetensors"))));
+    }
+
+    [Fact]
+    public void Zero_shot_runs_once_per_dataset_with_the_coop_template()
+    {
+        var tiny = TinyCoOpDataset.Create(Fixtures.TempDir(), classes: 3, trainPerClass: 2, testPerClass: 2, seed: 2);
+        string results = Fixtures.TempDir();
+        var config = new SweepConfig
+        {
+            ModelPath = Fixtures.ClipTiny("openai.safetensors"), DataRoot = tiny.Root, Datasets = [tiny.DatasetName],
+            Methods = [RunMethods.ZeroShot], ResultsDir = results,
+        };
+        Assert.Single(config.Expand());
+        Sweep.Run(config);
+        var row = Assert.Single(new ResultsStore(Path.Combine(results, "results.csv")).ReadAll());
+        Assert.Equal((RunMethods.ZeroShot, 0, 0L), (row.Method, row.Shots, row.TrainableParameters));
+        Assert.InRange(row.Accuracy, 0, 100);
+    }
+}
