@@ -5,7 +5,9 @@ var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
 {
     EncodeCommand.Create(),
     AdapterCommands.Create(),
+    DataCommands.Create(),
 };
+foreach (var command in ExperimentCommands.Create()) root.Subcommands.Add(command);
 var parsed = root.Parse(args);
 // Usage mistakes get one line each and exit 2, like every other user error; --help still prints help.
 if (parsed.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
