@@ -8,7 +8,7 @@ public class ArchiveExtractorTests
 {
     private static readonly (string, byte[])[] Files =
     [
-        ("top/a.txt", Text("alpha")),
+        ("top/a.txt", Utf8("alpha")),
         ("top/nested/b.bin", Random(5000)),
     ];
 
@@ -50,7 +50,7 @@ public class ArchiveExtractorTests
     public void A_tar_entry_escaping_the_folder_is_refused(string entry)
     {
         string dir = Fixtures.TempDir();
-        string archive = Write(dir, "bad.tar.gz", TarGz([("ok.txt", Text("fine")), (entry, Text("evil"))]));
+        string archive = Write(dir, "bad.tar.gz", TarGz([("ok.txt", Utf8("fine")), (entry, Utf8("evil"))]));
         string target = Path.Combine(dir, "out");
 
         var e = Assert.Throws<DownloadException>(() => ArchiveExtractor.Extract(archive, target));
@@ -66,7 +66,7 @@ public class ArchiveExtractorTests
     public void A_zip_entry_escaping_the_folder_is_refused()
     {
         string dir = Fixtures.TempDir();
-        string archive = Write(dir, "bad.zip", Zip([("../evil.txt", Text("evil"))]));
+        string archive = Write(dir, "bad.zip", Zip([("../evil.txt", Utf8("evil"))]));
 
         var e = Assert.Throws<DownloadException>(() => ArchiveExtractor.Extract(archive, Path.Combine(dir, "out")));
 

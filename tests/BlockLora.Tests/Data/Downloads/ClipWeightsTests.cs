@@ -40,7 +40,7 @@ public class ClipWeightsTests
         using var server = new LoopbackServer();
         using var http = Downloader.CreateHttpClient();
         var model = ClipWeights.Find("ViT-B/16");
-        server.Serve($"clip/models/{model.Sha256}/{model.FileName}", TestArchives.Text("not really a checkpoint"));
+        server.Serve($"clip/models/{model.Sha256}/{model.FileName}", TestArchives.Utf8("not really a checkpoint"));
         string dir = Fixtures.TempDir();
 
         var e = await Assert.ThrowsAsync<DownloadException>(() =>
@@ -56,7 +56,7 @@ public class ClipWeightsTests
     {
         // No server at all: a file whose hash matches must not be fetched again. The real SHA cannot be
         // produced from test bytes, so check the skip through a model-shaped entry of a test's own.
-        var fake = new ClipModelFile("Test", "test.pt", TestArchives.Sha256(TestArchives.Text("weights")));
+        var fake = new ClipModelFile("Test", "test.pt", TestArchives.Sha256(TestArchives.Utf8("weights")));
         string dir = Fixtures.TempDir();
         await File.WriteAllTextAsync(Path.Combine(dir, "test.pt"), "weights");
         using var http = new HttpClient(new ThrowingHandler());

@@ -39,9 +39,9 @@ public sealed class DatasetFetcherTests : IDisposable
 
     private static byte[] FakeDtd() => TarGz(
     [
-        ("dtd/images/banded/banded_0001.jpg", Text("banded-1")),
-        ("dtd/images/zigzagged/zigzagged_0001.jpg", Text("zigzag-1")),
-        ("dtd/labels/train1.txt", Text("banded/banded_0001.jpg\n")),
+        ("dtd/images/banded/banded_0001.jpg", Utf8("banded-1")),
+        ("dtd/images/zigzagged/zigzagged_0001.jpg", Utf8("zigzag-1")),
+        ("dtd/labels/train1.txt", Utf8("banded/banded_0001.jpg\n")),
         ("dtd/imdb/imdb.mat", Random(100)),
     ]);
 
@@ -113,7 +113,7 @@ public sealed class DatasetFetcherTests : IDisposable
     [Fact]
     public async Task Caltechs_nested_archive_is_unpacked_into_101_ObjectCategories()
     {
-        byte[] inner = TarGz([("101_ObjectCategories/accordion/image_0001.jpg", Text("acc"))]);
+        byte[] inner = TarGz([("101_ObjectCategories/accordion/image_0001.jpg", Utf8("acc"))]);
         byte[] zip = Zip([("caltech-101/101_ObjectCategories.tar.gz", inner), ("caltech-101/Annotations.tar", Tar([]))]);
 
         await Fetcher(Served("Caltech101", ("caltech-101.zip", zip))).FetchAsync("Caltech101", root, false, log.Add);
@@ -126,9 +126,9 @@ public sealed class DatasetFetcherTests : IDisposable
     {
         byte[] archive = TarGz(
         [
-            ("fgvc-aircraft-2013b/data/images/0034309.jpg", Text("plane")),
-            ("fgvc-aircraft-2013b/data/variants.txt", Text("707-320\n")),
-            ("fgvc-aircraft-2013b/evaluation.m", Text("% not data")),
+            ("fgvc-aircraft-2013b/data/images/0034309.jpg", Utf8("plane")),
+            ("fgvc-aircraft-2013b/data/variants.txt", Utf8("707-320\n")),
+            ("fgvc-aircraft-2013b/evaluation.m", Utf8("% not data")),
         ]);
 
         var result = await Fetcher(Served("FGVCAircraft", ("fgvc-aircraft-2013b.tar.gz", archive)))
@@ -146,7 +146,7 @@ public sealed class DatasetFetcherTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(root, "imagenet"));
         await File.WriteAllTextAsync(Path.Combine(root, "imagenet", "classnames.txt"), "n01440764 tench\n");
-        byte[] tar = Tar([("imagenet-a/n01498041/0.jpg", Text("ray")), ("imagenet-a/README.txt", Text("readme"))]);
+        byte[] tar = Tar([("imagenet-a/n01498041/0.jpg", Utf8("ray")), ("imagenet-a/README.txt", Utf8("readme"))]);
 
         var result = await Fetcher(Served("ImageNetA", ("imagenet-a.tar", tar))).FetchAsync("imagenet-a", root, false, log.Add);
 
@@ -159,7 +159,7 @@ public sealed class DatasetFetcherTests : IDisposable
     [Fact]
     public async Task An_archive_with_another_layout_fails_naming_what_it_found()
     {
-        byte[] wrong = TarGz([("dtd-renamed/images/banded/x.jpg", Text("x"))]);
+        byte[] wrong = TarGz([("dtd-renamed/images/banded/x.jpg", Utf8("x"))]);
         var fetcher = Fetcher(Served("DTD", ("dtd-r1.0.1.tar.gz", wrong)));
 
         var e = await Assert.ThrowsAsync<DownloadException>(() => fetcher.FetchAsync("DTD", root, false, log.Add));
@@ -172,7 +172,7 @@ public sealed class DatasetFetcherTests : IDisposable
     [Fact]
     public async Task A_served_archive_with_a_traversal_entry_writes_nothing_outside_the_root()
     {
-        byte[] evil = TarGz([("dtd/images/banded/x.jpg", Text("x")), ("../../escaped.txt", Text("evil"))]);
+        byte[] evil = TarGz([("dtd/images/banded/x.jpg", Utf8("x")), ("../../escaped.txt", Utf8("evil"))]);
         var fetcher = Fetcher(Served("DTD", ("dtd-r1.0.1.tar.gz", evil)));
 
         var e = await Assert.ThrowsAsync<DownloadException>(() => fetcher.FetchAsync("DTD", root, false, log.Add));
@@ -186,7 +186,7 @@ public sealed class DatasetFetcherTests : IDisposable
     [Fact]
     public async Task A_hand_fetched_archive_is_verified_arranged_and_kept()
     {
-        byte[] train = TarGz([("cars_train/00001.jpg", Text("car"))]);
+        byte[] train = TarGz([("cars_train/00001.jpg", Utf8("car"))]);
         var cars = Real("StanfordCars");
         var files = cars.Files.Select(f => f.FileName == "cars_train.tgz" ? f with { Digest = FileDigest.Sha256(Sha256(train)) } : f).ToList();
         var fetcher = Fetcher(cars with { Files = files });
@@ -209,7 +209,7 @@ public sealed class DatasetFetcherTests : IDisposable
     {
         string archives = Path.Combine(root, DatasetFetcher.ArchivesFolder);
         Directory.CreateDirectory(archives);
-        await File.WriteAllBytesAsync(Path.Combine(archives, "cars_train.tgz"), TarGz([("cars_train/1.jpg", Text("repacked"))]));
+        await File.WriteAllBytesAsync(Path.Combine(archives, "cars_train.tgz"), TarGz([("cars_train/1.jpg", Utf8("repacked"))]));
 
         var e = await Assert.ThrowsAsync<DownloadException>(() =>
             Fetcher(Real("StanfordCars")).FetchAsync("StanfordCars", root, false, log.Add));

@@ -8,7 +8,7 @@ namespace BlockLora.Tests.Data.Downloads;
 /// <summary>Builds small archives in memory, entries named exactly as given (including hostile names).</summary>
 internal static class TestArchives
 {
-    public static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
+    public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
     public static byte[] Random(int length, int seed = 1)
     {
