@@ -47,7 +47,7 @@ public static class AdapterFile
         var kept = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         try
         {
-            var config = AdapterMetadata.ToConfig(raw.Metadata, path);
+            var config = AdapterMetadata.ToConfig(raw.Metadata, path, raw.Tensors.Keys);
             var matrices = PairTensors(raw.Tensors, config, path, kept);
             return new AdapterFileContents(path, config, raw.Metadata, matrices);
         }

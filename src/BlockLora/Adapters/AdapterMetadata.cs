@@ -68,7 +68,10 @@ public static class AdapterMetadata
     }
 
     /// <summary>Reads the config back; throws <see cref="AdapterFileException"/> naming <paramref name="source"/> and the key at fault.</summary>
-    public static AdapterConfig ToConfig(IReadOnlyDictionary<string, string> metadata, string source)
+    /// <param name="tensorNames">The file's tensor names: where targets, encoders or layers are not in the
+    /// metadata (method.md requires only format, version, method, rank, blocks, alpha, scaling, dropout),
+    /// they are read off these names.</param>
+    public static AdapterConfig ToConfig(IReadOnlyDictionary<string, string> metadata, string source, IEnumerable<string>? tensorNames = null)
     {
         if (metadata.Count == 0)
             throw new AdapterFileException($"{source}: no __metadata__ header; not a {FormatName} file");
@@ -90,9 +93,12 @@ public static class AdapterMetadata
                 Alpha = ParseDouble(metadata, Key.Alpha, source),
                 Scaling = ScalingRuleNames.Parse(Required(metadata, Key.Scaling, source)),
                 Dropout = ParseDouble(metadata, Key.Dropout, source),
-                Targets = AdapterTargetNames.Parse(Required(metadata, Key.Targets, source)),
-                Encoders = AdapterEncoderNames.Parse(Required(metadata, Key.Encoders, source)),
-                Layers = LayerSelection.Parse(Required(metadata, Key.Layers, source)),
+                Targets = metadata.TryGetValue(Key.Targets, out var targets) ? AdapterTargetNames.Parse(targets)
+                    : AdapterTensorNames.Targets(Names(tensorNames, Key.Targets, source)),
+                Encoders = metadata.TryGetValue(Key.Encoders, out var encoders) ? AdapterEncoderNames.Parse(encoders)
+                    : AdapterTensorNames.Encoders(Names(tensorNames, Key.Encoders, source)),
+                Layers = metadata.TryGetValue(Key.Layers, out var layers) ? LayerSelection.Parse(layers)
+                    : AdapterTensorNames.Layers(Names(tensorNames, Key.Layers, source)),
                 // Provenance keys: optional, so files written by other tools still load.
                 InitFanIn = metadata.TryGetValue(Key.InitFanIn, out var fan) ? InitFanInNames.Parse(fan) : Adapters.InitFanIn.BlockWidth,
             };
@@ -106,9 +112,13 @@ public static class AdapterMetadata
         }
     }
 
+    private static IReadOnlyList<string> Names(IEnumerable<string>? tensorNames, string key, string source) =>
+        tensorNames?.ToList() is { Count: > 0 } names ? names
+            : throw new AdapterFileException($"{source}: metadata has no '{key}' and there are no tensors to infer it from");
+
     private static string Required(IReadOnlyDictionary<string, string> metadata, string key, string source) =>
         metadata.TryGetValue(key, out var value) ? value
-            : throw new AdapterFileException($"{source}: metadata has no '{key}' (a {FormatName} file records {Key.Format}, {Key.Version}, {Key.Method}, {Key.Rank}, {Key.Blocks}, {Key.Alpha}, {Key.Scaling}, {Key.Dropout}, {Key.Targets}, {Key.Encoders}, {Key.Layers})");
+            : throw new AdapterFileException($"{source}: metadata has no '{key}' (a {FormatName} file records {Key.Format}, {Key.Version}, {Key.Method}, {Key.Rank}, {Key.Blocks}, {Key.Alpha}, {Key.Scaling}, {Key.Dropout}; targets, encoders and layers are read off the tensor names when absent)");
 
     private static int ParseInt(IReadOnlyDictionary<string, string> metadata, string key, string source)
     {

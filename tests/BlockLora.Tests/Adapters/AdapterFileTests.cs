@@ -133,7 +133,7 @@ public class AdapterFileTests(TempDirectory temp) : IClassFixture<TempDirectory>
     [Theory]
     [InlineData("unknown method", "unknown method 'dora' (expected lora or block-lora)")]
     [InlineData("missing metadata", "no __metadata__ header; not a blora-adapter file")]
-    [InlineData("metadata without rank", "metadata has no 'rank' (a blora-adapter file records format, version, method, rank, blocks, alpha, scaling, dropout, targets, encoders, layers)")]
+    [InlineData("metadata without rank", "metadata has no 'rank' (a blora-adapter file records format, version, method, rank, blocks, alpha, scaling, dropout; targets, encoders and layers are read off the tensor names when absent)")]
     [InlineData("other format", "metadata format is 'peft', expected 'blora-adapter'")]
     [InlineData("newer version", "adapter file version '2' is not supported (this library reads version 1)")]
     [InlineData("rank zero", "rank r must be positive, got r=0")]
