@@ -43,9 +43,9 @@ public static class ExperimentCommands
         var blocks = new Option<int>("--blocks") { Description = "block count n (block-lora)", DefaultValueFactory = _ => 8 };
         var splitFile = new Option<string?>("--split-file") { Description = "use this few-shot list (2SFS .jsonl or a saved fewshot.json) instead of sampling" };
         var evalOn = new Option<string?>("--eval-on") { Description = "also evaluate the adapter on these datasets (cross-dataset / domain generalization), comma-separated" };
-        var noResume = new Option<bool>("--no-resume") { Description = "start over even if a checkpoint of this run exists" };
+        var resume = new Option<bool>("--resume") { Description = "continue an interrupted run from its checkpoint (without it, a leftover checkpoint is ignored and overwritten)" };
         var command = new Command("train", "Few-shot train LoRA or Block-LoRA, evaluate on the test split, save the adapter and a results row")
-            { dataset, method, shots, seed, rank, blocks, splitFile, evalOn, noResume };
+            { dataset, method, shots, seed, rank, blocks, splitFile, evalOn, resume };
         foreach (var opt in o.All) command.Options.Add(opt);
         command.SetAction(r => UserErrors.Run(() =>
         {
@@ -55,7 +55,7 @@ public static class ExperimentCommands
                 Method = RunMethods.Validate(r.GetValue(method)!), Shots = r.GetValue(shots), Seed = r.GetValue(seed),
                 Adapter = o.Adapter(r) with { Rank = r.GetValue(rank), Blocks = r.GetValue(blocks) },
                 Train = o.Train(r), ResultsDir = r.GetValue(o.Results)!, SplitFile = r.GetValue(splitFile),
-                AlsoEvaluateOn = RunOptions.List(r.GetValue(evalOn) ?? "", s => s), Resume = !r.GetValue(noResume),
+                AlsoEvaluateOn = RunOptions.List(r.GetValue(evalOn) ?? "", s => s), Resume = r.GetValue(resume),
             };
             if (spec.Method == RunMethods.ZeroShot) throw new ArgumentException("use 'blora zero-shot' for the zero-shot baseline");
             using var model = ClipCheckpoint.Load(spec.ModelPath);

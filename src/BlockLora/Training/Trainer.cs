@@ -51,6 +51,10 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
             start = TrainingCheckpoint.Load(checkpointPath, adapters, optimizer, fingerprint);
             progress.OnMessage($"resuming from iteration {start} ({checkpointPath})");
         }
+        else if (checkpointPath is not null && File.Exists(checkpointPath))
+        {
+            progress.OnMessage($"starting over: {checkpointPath} from an interrupted run is ignored (resume it with --resume)");
+        }
 
         using var loader = new PrefetchingLoader(trainItems, LoaderTransform.Train(model.Config.ImageResolution), LoaderOptions.Training(config.Seed, config.BatchSize) with
         {
