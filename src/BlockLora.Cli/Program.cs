@@ -7,6 +7,7 @@ var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
     AdapterCommands.Create(),
     DataCommands.Create(),
     CompareCommand.Create(),
+    BenchCommand.Create(),
 };
 foreach (var command in ExperimentCommands.Create()) root.Subcommands.Add(command);
 var parsed = root.Parse(args);

@@ -46,13 +46,19 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
 
     public Tensor EncodeImage(Tensor pixels) => visual.forward(pixels);
 
-    public Tensor EncodeText(Tensor tokens)
+    public Tensor EncodeText(Tensor tokens) => EncodeText(tokens, truncateAtEndOfText: true);
+
+    /// <param name="truncateAtEndOfText">
+    /// False runs the transformer over all context positions, as OpenAI's code does; it exists so tests
+    /// and the benchmark can show the cut is exact and what it saves.
+    /// </param>
+    internal Tensor EncodeText(Tensor tokens, bool truncateAtEndOfText)
     {
         using var scope = NewDisposeScope();
         // The causal mask means positions after the last end-of-text token never influence it, so the
         // sequence can be cut there: exact, and most prompts are far shorter than 77 tokens.
         var eot = tokens.argmax(-1);
-        long used = eot.max().item<long>() + 1;
+        long used = truncateAtEndOfText ? eot.max().item<long>() + 1 : tokens.shape[1];
         var cut = tokens.narrow(1, 0, used);
         var x = token_embedding.forward(cut) + positional_embedding.narrow(0, 0, used);
         x = transformer.forward(x);

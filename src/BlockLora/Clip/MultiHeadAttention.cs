@@ -41,13 +41,17 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor>
         using var k = SplitHeads(k_proj.forward(x), batch, tokens, headDim);
         using var v = SplitHeads(v_proj.forward(x), batch, tokens, headDim);
         using var attended = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: causal);
-        using var merged = attended.transpose(1, 2).reshape(batch, tokens, width);
+        // Every view is disposed too: an undisposed view keeps its storage alive until the enclosing
+        // dispose scope ends, i.e. q, k, v and the attention output of every layer for the whole pass.
+        using var transposed = attended.transpose(1, 2);
+        using var merged = transposed.reshape(batch, tokens, width);
         return out_proj.forward(merged);
     }
 
     private Tensor SplitHeads(Tensor projected, long batch, long tokens, long headDim)
     {
         using (projected)
-            return projected.view(batch, tokens, heads, headDim).transpose(1, 2);
+        using (var split = projected.view(batch, tokens, heads, headDim))
+            return split.transpose(1, 2);
     }
 }

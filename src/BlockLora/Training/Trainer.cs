@@ -41,9 +41,10 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
 
         var prompts = classNames.Select(c => config.Template.Replace("{}", DatasetInfo.PromptClassName(c), StringComparison.Ordinal)).ToList();
         using var tokens = tensor(ClipTokenizer.Default.Tokenize(prompts, model.Config.ContextLength)).to(device);
-        using var cachedText = textAdapted ? null : FrozenTextFeatures(tokens);
+        using var cachedText = textAdapted ? null : TrainingStep.FrozenTextFeatures(model, tokens);
 
         using var optimizer = optim.AdamW(adapters.TrainableParameters(), config.LearningRate, config.Beta1, config.Beta2, eps: 1e-8, weight_decay: config.WeightDecay);
+        var step = new TrainingStep(model, optimizer, tokens, cachedText, config.LogitScale);
         string fingerprint = Fingerprint(trainItems, classNames);
         int start = 0;
         if (resume && checkpointPath is not null && File.Exists(checkpointPath))
@@ -78,13 +79,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
 
                 var labels = batch.Labels.to(device);
-                var image = model.EncodeImage(batch.Pixels.to(device));
-                var text = cachedText ?? Normalize(model.EncodeText(tokens));
-                var logits = config.LogitScale * Normalize(image).matmul(text.t());
-                var lossTensor = nn.functional.cross_entropy(logits, labels);
-                optimizer.zero_grad();
-                lossTensor.backward();
-                optimizer.step();
+                var (lossTensor, logits) = step.Run(batch.Pixels.to(device), labels);
 
                 loss = lossTensor.item<float>();
                 if (!double.IsFinite(loss))
@@ -106,15 +101,6 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         return new TrainResult(total, start, loss, accuracy, clock.Elapsed.TotalSeconds,
             Process.GetCurrentProcess().PeakWorkingSet64, loader.SkippedCount, curve);
     }
-
-    private Tensor FrozenTextFeatures(Tensor tokens)
-    {
-        using var _ = no_grad();
-        using var features = model.EncodeText(tokens);
-        return Normalize(features).detach();
-    }
-
-    private static Tensor Normalize(Tensor x) => x / x.norm(1, keepdim: true);
 
     private static long StepSeed(int seed, int iteration) => unchecked((long)(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (ulong)iteration) & long.MaxValue);
 
