@@ -7,6 +7,11 @@ q/k/v/out projections as slots that hold a LoRA or Block-LoRA adapter exactly as
 timings do not depend on their values. Debian's torch 1.13 has no scaled_dot_product_attention, so
 attention is the explicit softmax(q k^T / sqrt(d)) v path.
 
+"Plainly" means as OpenAI's and CLIP-LoRA's code do it: the protocol's choices are kept (text features
+computed once when the text tower is frozen; Block-LoRA's fold, which is the method itself), but the C#
+library's own fast paths are not: the text tower runs over all 77 positions and every block computes
+every position. The `text/truncated` case asks for the cut explicitly, to show what it saves in PyTorch.
+
 Two ways to run it:
   * `--serve`: `blora bench` starts it once and sends one JSON command per line on stdin
     ({"op": "setup", ...}, {"op": "run", "id": ...}, {"op": "quit"}); each answer is one JSON line on
@@ -352,12 +357,12 @@ class Twin:
     def frozen_text(self):
         if self.cached_text is None:
             with torch.no_grad():
-                self.cached_text = F.normalize(self.model.encode_text(self.tokens), dim=-1)
+                self.cached_text = F.normalize(self.model.encode_text(self.tokens, truncate=False), dim=-1)
         return self.cached_text
 
     def loss(self, text_adapted):
         image = self.model.encode_image(self.pixels)
-        text = F.normalize(self.model.encode_text(self.tokens), dim=-1) if text_adapted else self.frozen_text()
+        text = F.normalize(self.model.encode_text(self.tokens, truncate=False), dim=-1) if text_adapted else self.frozen_text()
         logits = self.logit_scale * F.normalize(image, dim=-1) @ text.t()
         return F.cross_entropy(logits, self.labels)
 

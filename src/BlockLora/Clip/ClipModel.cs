@@ -61,9 +61,10 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         long used = truncateAtEndOfText ? eot.max().item<long>() + 1 : tokens.shape[1];
         var cut = tokens.narrow(1, 0, used);
         var x = token_embedding.forward(cut) + positional_embedding.narrow(0, 0, used);
-        x = transformer.forward(x);
-        x = ln_final.forward(x);
-        var pooled = x[arange(x.shape[0], device: x.device), eot.to(x.device)];
+        // Only each prompt's end-of-text position is read, so the last block computes only that row (exact;
+        // see Transformer.ForwardAt); ln_final is per position, so it can follow the selection.
+        x = transformer.ForwardAt(x, eot.to(x.device).unsqueeze(1));
+        var pooled = ln_final.forward(x.select(1, 0));
         return pooled.matmul(text_projection).MoveToOuterDisposeScope();
     }
 

@@ -48,6 +48,37 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor>
         return out_proj.forward(merged);
     }
 
+    /// <summary>
+    /// The output at the positions <paramref name="rows"/> only ([batch, R, width]), equal to
+    /// <see cref="forward"/> gathered there: keys and values come from every position, queries and the output
+    /// projection only from the R rows. In the causal (text) tower a query at position p still sees keys ≤ p.
+    /// </summary>
+    /// <param name="rows">int64 [batch, R]: the positions to keep, per batch item.</param>
+    public Tensor ForwardAt(Tensor x, Tensor rows)
+    {
+        long batch = x.shape[0], tokens = x.shape[1], width = x.shape[2], kept = rows.shape[1];
+        long headDim = width / heads;
+        using var index = rows.unsqueeze(-1).expand(batch, kept, width);
+        using var selected = x.gather(1, index);
+        using var q = SplitHeads(q_proj.forward(selected), batch, kept, headDim);
+        using var k = SplitHeads(k_proj.forward(x), batch, tokens, headDim);
+        using var v = SplitHeads(v_proj.forward(x), batch, tokens, headDim);
+        using var mask = causal ? CausalMaskAt(rows, tokens) : null;
+        using var attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
+        using var transposed = attended.transpose(1, 2);
+        using var merged = transposed.reshape(batch, kept, width);
+        return out_proj.forward(merged);
+    }
+
+    /// <summary>[batch, 1, R, tokens] boolean: key j is visible to the query at row position p when j ≤ p.</summary>
+    private static Tensor CausalMaskAt(Tensor rows, long tokens)
+    {
+        using var scope = NewDisposeScope();
+        var keys = arange(tokens, dtype: ScalarType.Int64, device: rows.device).view(1, 1, 1, tokens);
+        var queries = rows.view(rows.shape[0], 1, rows.shape[1], 1);
+        return keys.le(queries).MoveToOuterDisposeScope();
+    }
+
     private Tensor SplitHeads(Tensor projected, long batch, long tokens, long headDim)
     {
         using (projected)

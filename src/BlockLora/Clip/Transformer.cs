@@ -28,4 +28,23 @@ public sealed class Transformer : nn.Module<Tensor, Tensor>
         }
         return h;
     }
+
+    /// <summary>
+    /// <see cref="forward"/> read at the positions <paramref name="rows"/> only ([batch, R, width]): every block
+    /// but the last runs on all positions (later positions feed the kept ones through attention), the last
+    /// only where it is read (<see cref="ResidualAttentionBlock.ForwardAt"/>). For a pooled CLIP tower this
+    /// skips most of one block in twelve, forward and backward.
+    /// </summary>
+    /// <param name="rows">int64 [batch, R]: the positions to keep, per batch item.</param>
+    public Tensor ForwardAt(Tensor x, Tensor rows)
+    {
+        var h = x.alias();
+        for (int i = 0; i < resblocks.Count - 1; i++)
+        {
+            var next = resblocks[i].forward(h);
+            h.Dispose();
+            h = next;
+        }
+        using (h) return resblocks[resblocks.Count - 1].ForwardAt(h, rows);
+    }
 }

@@ -37,7 +37,9 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         var cls = class_embedding.to(tokens.dtype).expand(tokens.shape[0], 1, -1);
         var x = cat([cls, tokens], 1) + positional_embedding.to(tokens.dtype);
         x = ln_pre.forward(x);
-        x = transformer.forward(x);
+        // Only the class token is read, so the last block computes only that row (exact; see Transformer.ForwardAt).
+        var classRow = zeros(x.shape[0], 1, dtype: ScalarType.Int64, device: x.device);
+        x = transformer.ForwardAt(x, classRow);
         var pooled = ln_post.forward(x.select(1, 0));
         return pooled.matmul(proj).MoveToOuterDisposeScope();
     }
