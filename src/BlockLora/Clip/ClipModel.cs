@@ -54,7 +54,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         var eot = tokens.argmax(-1);
         long used = eot.max().item<long>() + 1;
         var cut = tokens.narrow(1, 0, used);
-        var x = token_embedding.forward(cut) + positional_embedding.narrow(0, 0, used);
+        var x = KeptScalars.Add(token_embedding.forward(cut), positional_embedding.narrow(0, 0, used));
         x = transformer.forward(x);
         x = ln_final.forward(x);
         var pooled = x[arange(x.shape[0], device: x.device), eot.to(x.device)];

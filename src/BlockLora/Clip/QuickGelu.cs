@@ -7,5 +7,5 @@ public sealed class QuickGelu : nn.Module<Tensor, Tensor>
 {
     public QuickGelu() : base(nameof(QuickGelu)) { }
 
-    public override Tensor forward(Tensor x) => x * sigmoid(1.702 * x);
+    public override Tensor forward(Tensor x) => x * sigmoid(KeptScalars.Mul(x, 1.702));
 }

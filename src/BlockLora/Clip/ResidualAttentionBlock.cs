@@ -26,9 +26,9 @@ public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
     {
         using var n1 = ln_1.forward(x);
         using var a = attn.forward(n1);
-        using var x1 = x + a;
+        using var x1 = KeptScalars.Add(x, a);
         using var n2 = ln_2.forward(x1);
         using var m = mlp.forward(n2);
-        return x1 + m;
+        return KeptScalars.Add(x1, m);
     }
 }

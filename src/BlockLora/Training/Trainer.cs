@@ -28,6 +28,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
     {
         config.Validate();
         if (trainItems.Count == 0) throw new ArgumentException("no training images");
+        PeakMemory.Reset(); // this run's peak, not the largest of every run this process has made
         var device = DeviceSelection.Parse(config.Device);
         model.to(device);
         if (adapters.TrainableParameters().Any(p => p.device.ToString() != device.ToString()))
@@ -76,7 +77,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
                 var labels = batch.Labels.to(device);
                 var image = model.EncodeImage(batch.Pixels.to(device));
                 var text = cachedText ?? Normalize(model.EncodeText(tokens));
-                var logits = config.LogitScale * Normalize(image).matmul(text.t());
+                var logits = Clip.KeptScalars.Mul(Normalize(image).matmul(text.t()), config.LogitScale);
                 var lossTensor = nn.functional.cross_entropy(logits, labels);
                 optimizer.zero_grad();
                 lossTensor.backward();
@@ -100,7 +101,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         }
         if (checkpointPath is not null && File.Exists(checkpointPath)) File.Delete(checkpointPath);
         return new TrainResult(total, start, loss, accuracy, clock.Elapsed.TotalSeconds,
-            Process.GetCurrentProcess().PeakWorkingSet64, loader.SkippedCount, curve);
+            PeakMemory.Read(), loader.SkippedCount, curve);
     }
 
     private Tensor FrozenTextFeatures(Tensor tokens)
