@@ -70,7 +70,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var delta = Adapter.DeltaWeight().to(weight.device);
-        var merged = weight.to(ScalarType.Float32) + delta;
+        var merged = Clip.KeptScalars.Add(weight.to(ScalarType.Float32), delta);
         if (!merged.isfinite().all().item<bool>())
             throw new InvalidOperationException("merging would produce non-finite weights; the adapter is left unmerged");
         // Owned by the slot, not by any dispose scope: a caller's scope around Merge() must not free
@@ -95,7 +95,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         var y = nn.functional.linear(x, weight, bias);
         if (Adapter is null || IsMerged) return y;
         using var delta = Adapter.Forward(x, training);
-        using (y) return y + delta;
+        using (y) return Clip.KeptScalars.Add(y, delta);
     }
 
     protected override void Dispose(bool disposing)

@@ -60,7 +60,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         var eot = tokens.argmax(-1);
         long used = truncateAtEndOfText ? eot.max().item<long>() + 1 : tokens.shape[1];
         var cut = tokens.narrow(1, 0, used);
-        var x = token_embedding.forward(cut) + positional_embedding.narrow(0, 0, used);
+        var x = KeptScalars.Add(token_embedding.forward(cut), positional_embedding.narrow(0, 0, used));
         // Only each prompt's end-of-text position is read, so the last block computes only that row (exact;
         // see Transformer.ForwardAt); ln_final is per position, so it can follow the selection.
         x = transformer.ForwardAt(x, eot.to(x.device).unsqueeze(1));

@@ -26,10 +26,10 @@ public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
     {
         using var n1 = ln_1.forward(x);
         using var a = attn.forward(n1);
-        using var x1 = x + a;
+        using var x1 = KeptScalars.Add(x, a);
         using var n2 = ln_2.forward(x1);
         using var m = mlp.forward(n2);
-        return x1 + m;
+        return KeptScalars.Add(x1, m);
     }
 
     /// <summary>
@@ -45,9 +45,9 @@ public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
         using var a = attn.ForwardAt(n1, rows);
         using var index = rows.unsqueeze(-1).expand(rows.shape[0], rows.shape[1], x.shape[2]);
         using var kept = x.gather(1, index);
-        using var x1 = kept + a;
+        using var x1 = KeptScalars.Add(kept, a);
         using var n2 = ln_2.forward(x1);
         using var m = mlp.forward(n2);
-        return x1 + m;
+        return KeptScalars.Add(x1, m);
     }
 }

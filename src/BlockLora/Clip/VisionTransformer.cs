@@ -35,7 +35,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         var patches = conv1.forward(pixels);                       // [B, W, g, g]
         var tokens = patches.flatten(2).transpose(1, 2);           // [B, g², W]
         var cls = class_embedding.to(tokens.dtype).expand(tokens.shape[0], 1, -1);
-        var x = cat([cls, tokens], 1) + positional_embedding.to(tokens.dtype);
+        var x = KeptScalars.Add(cat([cls, tokens], 1), positional_embedding.to(tokens.dtype));
         x = ln_pre.forward(x);
         // Only the class token is read, so the last block computes only that row (exact; see Transformer.ForwardAt).
         var classRow = zeros(x.shape[0], 1, dtype: ScalarType.Int64, device: x.device);

@@ -72,13 +72,41 @@ public static class FewShotRun
         }
     }
 
-    /// <summary>The results-row key this spec will produce for its own dataset (what sweeps look up to skip it).</summary>
-    public static string ExpectedKey(RunSpec spec)
+    /// <summary>
+    /// Evaluates the adapter a finished run saved (<c>adapter.safetensors</c> in its run folder) on other datasets,
+    /// without retraining: the cross-dataset and domain-generalisation rows of an existing run. Appends one results
+    /// row per dataset (its <c>eval_dataset</c> set) and returns them. The base model comes back unchanged.
+    /// </summary>
+    public static IReadOnlyList<RunRecord> EvaluateSaved(ClipModel model, RunSpec spec, IEnumerable<string> datasets, ITrainProgress? progress = null)
+    {
+        progress ??= SilentTrainProgress.Instance;
+        if (spec.IsZeroShot) throw new ArgumentException("a zero-shot run has no adapter to evaluate elsewhere");
+        string adapterPath = Path.Combine(spec.RunFolder, "adapter.safetensors");
+        if (!File.Exists(adapterPath))
+            throw new FileNotFoundException($"{adapterPath}: no saved adapter; run {spec.Dataset} {spec.Method} {spec.Shots}-shot seed {spec.Seed} first", adapterPath);
+        string source = DatasetCatalog.Get(spec.Dataset).Name;
+        using var adapters = AdapterFile.Load(adapterPath, model);
+        adapters.MergeAll();
+        var records = new List<RunRecord>();
+        foreach (var dataset in datasets)
+        {
+            var splits = DatasetReader.Read(spec.DataRoot, dataset);
+            var result = Evaluator.Evaluate(model, splits.Test, Evaluator.Prompts(splits.ClassNames, spec.Train.Template), spec.Train.Device, 64, spec.Train.DataWorkers);
+            progress.OnMessage($"{spec.Method} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images)");
+            records.Add(Record(spec, source, splits.Dataset.Name, result, adapters, trained: null));
+        }
+        new ResultsStore(Path.Combine(spec.ResultsDir, "results.csv")).Append(records.ToArray());
+        return records;
+    }
+
+    /// <summary>The results-row key this spec will produce for its own dataset, or for <paramref name="evalDataset"/> (what sweeps look up to skip it).</summary>
+    public static string ExpectedKey(RunSpec spec, string evalDataset = "")
     {
         bool lora = spec.Method == RunMethods.Lora;
         return new RunRecord
         {
             Dataset = DatasetCatalog.Get(spec.Dataset).Name,
+            EvalDataset = evalDataset.Length == 0 ? "" : DatasetCatalog.Get(evalDataset).Name,
             Shots = spec.IsZeroShot ? 0 : spec.Shots,
             Seed = spec.IsZeroShot ? 0 : spec.Seed,
             Method = spec.Method,
@@ -126,7 +154,7 @@ public static class FewShotRun
         Alpha = adapters?.Config.Alpha ?? 0,
         Targets = adapters is null ? "" : AdapterTargetNames.Format(adapters.Config.Targets),
         Encoders = adapters is null ? "" : AdapterEncoderNames.Format(adapters.Config.Encoders),
-        Iterations = trained?.Iterations ?? 0,
+        Iterations = trained?.Iterations ?? (spec.IsZeroShot ? 0 : (spec.Train with { Shots = spec.Shots }).TotalIterations),
         Accuracy = result.Top1,
         TrainableParameters = adapters?.TrainableParameters().Sum(p => p.numel()) ?? 0,
         TrainSeconds = trained?.Seconds ?? 0,

@@ -9,8 +9,10 @@ public sealed record TrainConfig
 {
     public int Shots { get; init; } = 16;
     public int Seed { get; init; } = 1;
-    /// <summary>Optimizer steps; null means 500 × shots.</summary>
+    /// <summary>Optimizer steps; null means <see cref="IterationsPerShot"/> × shots.</summary>
     public int? Iterations { get; init; }
+    /// <summary>Steps per shot when <see cref="Iterations"/> is null: 500 is the protocol; the workbook's smoke profile uses fewer.</summary>
+    public int IterationsPerShot { get; init; } = 500;
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 2e-4;
     public double MinLearningRate { get; init; } = 1e-6;
@@ -28,7 +30,7 @@ public sealed record TrainConfig
     /// <summary>fp16 autocast with loss scaling on CUDA (CLIP-LoRA's setting); ignored on CPU.</summary>
     public bool MixedPrecision { get; init; } = true;
 
-    public int TotalIterations => Iterations ?? 500 * Shots;
+    public int TotalIterations => Iterations ?? IterationsPerShot * Shots;
 
     public void Validate()
     {

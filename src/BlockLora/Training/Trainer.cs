@@ -28,6 +28,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
     {
         config.Validate();
         if (trainItems.Count == 0) throw new ArgumentException("no training images");
+        PeakMemory.Reset(); // this run's peak, not the largest of every run this process has made
         var device = DeviceSelection.Parse(config.Device);
         model.to(device);
         if (adapters.TrainableParameters().Any(p => p.device.ToString() != device.ToString()))
@@ -99,7 +100,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         }
         if (checkpointPath is not null && File.Exists(checkpointPath)) File.Delete(checkpointPath);
         return new TrainResult(total, start, loss, accuracy, clock.Elapsed.TotalSeconds,
-            Process.GetCurrentProcess().PeakWorkingSet64, loader.SkippedCount, curve);
+            PeakMemory.Read(), loader.SkippedCount, curve);
     }
 
     private static long StepSeed(int seed, int iteration) => unchecked((long)(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (ulong)iteration) & long.MaxValue);

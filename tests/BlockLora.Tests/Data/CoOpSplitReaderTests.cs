@@ -1,3 +1,4 @@
+using BlockLora.Workbook;
 using BlockLora.Data;
 
 namespace BlockLora.Tests.Data;
@@ -11,7 +12,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     [Fact]
     public void ReadsTheTinyDatasetThroughTheCatalog()
     {
-        TinyCoOpDatasetInfo tiny = TinyCoOpDataset.Create(_dir.Path, classes: 3, trainPerClass: 4, testPerClass: 2, seed: 1);
+        SmokeDataset tiny = TinyCoOpDataset.Create(_dir.Path, classes: 3, trainPerClass: 4, testPerClass: 2, seed: 1);
         DatasetSplits splits = DatasetReader.Read(tiny.Root, tiny.DatasetName);
 
         Assert.Equal(DatasetCatalog.OxfordPets, splits.Dataset);
@@ -34,7 +35,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     [Fact]
     public void AcceptsTheClipLoraFolderName()
     {
-        TinyCoOpDatasetInfo tiny = TinyCoOpDataset.Create(_dir.Path, 2, 1, 1, seed: 2);
+        SmokeDataset tiny = TinyCoOpDataset.Create(_dir.Path, 2, 1, 1, seed: 2);
         Directory.Move(tiny.DatasetDirectory, _dir.Combine("OxfordPets"));
         DatasetSplits splits = DatasetReader.Read(tiny.Root, "oxford_pets");
         Assert.Equal(_dir.Combine("OxfordPets"), splits.Location.DatasetDirectory);
@@ -74,7 +75,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     [Fact]
     public void MissingSplitFileNamesThePathAndWhereToGetIt()
     {
-        TinyCoOpDatasetInfo tiny = TinyCoOpDataset.Create(_dir.Path, 2, 1, 1, seed: 3);
+        SmokeDataset tiny = TinyCoOpDataset.Create(_dir.Path, 2, 1, 1, seed: 3);
         File.Delete(tiny.SplitFile);
         var error = Assert.Throws<DatasetLayoutException>(() => DatasetReader.Read(tiny.Root, "OxfordPets"));
         Assert.Equal(tiny.SplitFile, error.Path);

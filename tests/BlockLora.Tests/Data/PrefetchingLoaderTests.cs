@@ -1,3 +1,4 @@
+using BlockLora.Workbook;
 using BlockLora.Data;
 using BlockLora.Imaging;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     public PrefetchingLoaderTests()
     {
         // 3 classes x 3 train images = 9 items.
-        TinyCoOpDatasetInfo tiny = TinyCoOpDataset.Create(_dir.Path, classes: 3, trainPerClass: 3, testPerClass: 1, seed: 11);
+        SmokeDataset tiny = TinyCoOpDataset.Create(_dir.Path, classes: 3, trainPerClass: 3, testPerClass: 1, seed: 11);
         _splits = DatasetReader.Read(tiny.Root, tiny.DatasetName);
     }
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every notebook headless in a profile (default smoke) and keeps the executed copies in results/notebooks/.
+#   notebooks/run-all.sh                 # smoke: fresh results/smoke, all notebooks, PNG figures required
+#   notebooks/run-all.sh 03-train        # only the named notebooks (in the given order)
+#   BLORA_PROFILE=paper notebooks/run-all.sh   # the real protocol (GPU, weights, data; hours; keeps results/)
+# Needs: the .NET 10 SDK, and Chromium for the PNG figures (Debian: apt-get install -y chromium).
+# A failing cell makes dotnet-repl exit non-zero (2); this script then stops with that notebook's name.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export BLORA_PROFILE="${BLORA_PROFILE:-smoke}"
+export BLORA_PNG="${BLORA_PNG:-required}"
+start=$(date +%s)
+
+dotnet build -c Release BlockLora.Research.sln --nologo -v quiet
+dotnet tool restore
+
+if [ "$BLORA_PROFILE" = smoke ] && [ "${BLORA_KEEP_RESULTS:-0}" != 1 ]; then
+  # Smoke results are regenerated on every run (the data generator is deterministic and skips unchanged data).
+  find results/smoke -mindepth 1 -maxdepth 1 ! -name data -exec rm -rf {} + 2>/dev/null || true
+  rm -rf results/figures/smoke
+fi
+
+mkdir -p results/notebooks
+if [ $# -gt 0 ]; then names=("$@"); else names=(00-setup 01-data 02-zero-shot 03-train 04-ablation 05-comparisons 06-paper-tables); fi
+for name in "${names[@]}"; do
+  name="${name%.ipynb}"
+  t0=$(date +%s)
+  echo "== $name ($BLORA_PROFILE)"
+  # dotnet-repl resolves '#!import setup.csx' and the '#r ../src/...' paths from the working directory: notebooks/.
+  if ! (cd notebooks && dotnet dotnet-repl --run "$name.ipynb" --exit-after-run \
+          --output-path "../results/notebooks/$name.ipynb" < /dev/null); then
+    echo "run-all: $name failed (see the error output in results/notebooks/$name.ipynb)" >&2
+    exit 2
+  fi
+  echo "== $name done in $(( $(date +%s) - t0 ))s"
+done
+echo "run-all: ${#names[@]} notebook(s) in $(( $(date +%s) - start ))s; executed copies in results/notebooks/"

@@ -1,0 +1,41 @@
+// Shared setup: every notebook runs `#!import setup.csx` first. It loads the BUILT library (run
+// `dotnet build -c Release` at the repository root first; notebooks/run-all.sh does) and its dependencies from the
+// build output folder (no NuGet inside the kernel, so it works offline with exactly the versions of
+// Directory.Packages.props), preloads libtorch, registers the chart and table views, and picks the profile.
+#r "../src/BlockLora/bin/Release/net10.0/BlockLora.dll"
+#r "../src/BlockLora/bin/Release/net10.0/TorchSharp.dll"
+#r "../src/BlockLora/bin/Release/net10.0/Deedle.dll"
+#r "../src/BlockLora/bin/Release/net10.0/Giraffe.ViewEngine.dll"
+#r "../src/BlockLora/bin/Release/net10.0/DynamicObj.dll"
+#r "../src/BlockLora/bin/Release/net10.0/Plotly.NET.dll"
+#r "../src/BlockLora/bin/Release/net10.0/Plotly.NET.CSharp.dll"
+
+using System.IO;
+using BlockLora.Checkpoints;
+using BlockLora.Data;
+using BlockLora.Experiments;
+using BlockLora.Native;
+using BlockLora.Results;
+using BlockLora.Training;
+using BlockLora.Workbook;
+using Microsoft.DotNet.Interactive.Formatting;
+
+// 1. Native libraries. A notebook kernel did not build this app, so TorchSharp would look for libtorch on the system
+//    (and a system copy may be bound first). NativePreload loads libc10.so, libtorch_cpu.so and libtorch.so from the
+//    NuGet package libtorch-cpu-linux-x64 by full path, applies GlibcxxWeakPatch to TorchSharp's
+//    libLibTorchSharp.so (Debian 12's libstdc++ lacks GLIBCXX_3.4.32) and loads it. Versions come from BlockLora.deps.json.
+var nativeLibraries = NativePreload.Load();
+
+// 2. The profile: BLORA_PROFILE=smoke (default) or paper. See WorkbookProfile.Smoke / .Paper for what each sets.
+var profile = WorkbookProfile.FromEnvironment();
+if (profile.TorchThreads > 0) TorchSharp.torch.set_num_threads(profile.TorchThreads);
+
+// 3. Views: Plotly charts carry plotly.js inline (renders offline, in VS Code and in saved outputs);
+//    Deedle frames render as HTML tables.
+Formatter.Register<Plotly.NET.GenericChart>((chart, writer) => writer.Write(FigureWriter.InlineHtml(chart)), HtmlFormatter.MimeType);
+Formatter.Register(typeof(Deedle.Frame<,>), (object frame, System.IO.TextWriter writer) => writer.Write(FrameHtml.Render(frame)), HtmlFormatter.MimeType);
+
+// 4. Data (generated for smoke) and output folders; what is missing, with the fix.
+var setupProblems = profile.Prepare();
+foreach (var problem in setupProblems) Console.WriteLine($"missing: {problem}");
+Console.WriteLine($"profile {profile.Name}: {profile.Description}");
