@@ -42,10 +42,10 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         set_num_threads(config.Threads);
         var device = DeviceSelection.Parse(config.Device);
 
+        var cases = BenchCatalog.Create(config);
         log(config.ModelPath is null ? "building ViT-B/16 with random weights" : $"loading {config.ModelPath}");
         using var model = config.ModelPath is { } path ? ClipCheckpoint.Load(path) : RandomClip.Create(ClipConfig.VitB16);
         model.to(device);
-        var cases = BenchCatalog.Create(config);
         foreach (var adapter in cases.Select(c => c.Adapter).OfType<AdapterConfig>().Distinct())
             adapter.SelectMatrices(model.Config); // a block count that does not divide a width fails here, before anything is timed
 
