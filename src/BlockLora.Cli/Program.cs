@@ -6,6 +6,7 @@ var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
     EncodeCommand.Create(),
     AdapterCommands.Create(),
     DataCommands.Create(),
+    DemoCommand.Create(),
 };
 foreach (var command in ExperimentCommands.Create()) root.Subcommands.Add(command);
 var parsed = root.Parse(args);

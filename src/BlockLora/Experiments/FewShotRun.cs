@@ -20,7 +20,7 @@ public static class FewShotRun
     {
         progress ??= SilentTrainProgress.Instance;
         RunMethods.Validate(spec.Method);
-        var splits = DatasetReader.Read(spec.DataRoot, spec.Dataset);
+        var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
         Directory.CreateDirectory(spec.RunFolder);
         var store = new ResultsStore(Path.Combine(spec.ResultsDir, "results.csv"));
 
@@ -78,7 +78,7 @@ public static class FewShotRun
         bool lora = spec.Method == RunMethods.Lora;
         return new RunRecord
         {
-            Dataset = DatasetCatalog.Get(spec.Dataset).Name,
+            Dataset = spec.ResolveDataset(spec.Dataset).Name,
             Shots = spec.IsZeroShot ? 0 : spec.Shots,
             Seed = spec.IsZeroShot ? 0 : spec.Seed,
             Method = spec.Method,
@@ -109,7 +109,7 @@ public static class FewShotRun
         yield return (own.Dataset.Name, own);
         foreach (var other in spec.AlsoEvaluateOn)
         {
-            var splits = DatasetReader.Read(spec.DataRoot, other);
+            var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(other));
             yield return (splits.Dataset.Name, splits);
         }
     }
