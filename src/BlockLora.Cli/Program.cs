@@ -8,6 +8,7 @@ var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
     DataCommands.Create(),
     CompareCommand.Create(),
     BenchCommand.Create(),
+    DemoCommand.Create(),
 };
 foreach (var command in ExperimentCommands.Create()) root.Subcommands.Add(command);
 var parsed = root.Parse(args);

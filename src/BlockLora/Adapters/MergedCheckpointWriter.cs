@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace BlockLora.Adapters;
 
 /// <summary>
-/// Writes a CLIP, with an adapter set merged in, as an OpenAI-named fp32 safetensors file that
+/// Writes a CLIP, with an adapter set merged in, as an OpenAI-named safetensors file (fp32 unless asked otherwise) that
 /// <see cref="Checkpoints.ClipCheckpoint.Load"/> reads back: q/k/v weights and biases are fused back
 /// into <c>in_proj_weight</c>/<c>in_proj_bias</c> (row thirds, q first), every other key is the
 /// model's own. The model is left as it was found (a set merged here is unmerged again).
@@ -16,8 +16,12 @@ public static class MergedCheckpointWriter
 
     /// <param name="adapters">A set attached to <paramref name="model"/> to merge in; null writes the model's current weights.</param>
     /// <param name="metadata">Extra string metadata (provenance); the adapter's own config is recorded under <c>adapter.*</c>.</param>
-    public static void Write(string path, ClipModel model, AdapterSet? adapters = null, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <param name="dtype">Float32 (default) or Float16/BFloat16 to halve the file (the loader upcasts to fp32).</param>
+    public static void Write(string path, ClipModel model, AdapterSet? adapters = null, IReadOnlyDictionary<string, string>? metadata = null,
+        ScalarType dtype = ScalarType.Float32)
     {
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+            throw new ArgumentException($"checkpoints are written as Float32, Float16 or BFloat16, not {dtype}");
         if (adapters is not null && !ReferenceEquals(adapters.AttachedTo, model))
             throw new InvalidOperationException("the adapter set is not attached to this model; attach it before writing a merged checkpoint");
         bool mergedHere = adapters is { IsMerged: false };
@@ -27,7 +31,7 @@ public static class MergedCheckpointWriter
             foreach (var (slotPath, slot) in model.AdaptableSlots())
                 if (slot.Adapter is not null && !slot.IsMerged)
                     throw new InvalidOperationException($"{slotPath} holds an unmerged adapter that the written weights would silently drop; merge it or pass its set");
-            WriteState(path, model, adapters, metadata);
+            WriteState(path, model, adapters, metadata, dtype);
         }
         finally
         {
@@ -35,7 +39,7 @@ public static class MergedCheckpointWriter
         }
     }
 
-    private static void WriteState(string path, ClipModel model, AdapterSet? adapters, IReadOnlyDictionary<string, string>? extra)
+    private static void WriteState(string path, ClipModel model, AdapterSet? adapters, IReadOnlyDictionary<string, string>? extra, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -46,12 +50,12 @@ public static class MergedCheckpointWriter
             var fused = FusedName(name);
             if (fused is null)
             {
-                state.Add(new(name, parameter.detach().to(ScalarType.Float32)));
+                state.Add(new(name, parameter.detach().to(dtype)));
             }
             else if (fused.Value.Part == "q")
             {
                 // OpenAI's in_proj holds q, k, v as row thirds in that order.
-                var parts = new[] { "q", "k", "v" }.Select(p => parameters[$"{fused.Value.Prefix}.{p}_proj.{fused.Value.Kind}"].detach().to(ScalarType.Float32)).ToArray();
+                var parts = new[] { "q", "k", "v" }.Select(p => parameters[$"{fused.Value.Prefix}.{p}_proj.{fused.Value.Kind}"].detach().to(dtype)).ToArray();
                 state.Add(new($"{fused.Value.Prefix}.in_proj_{fused.Value.Kind}", cat(parts, 0)));
             }
         }

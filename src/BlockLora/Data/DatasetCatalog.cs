@@ -84,6 +84,22 @@ public static class DatasetCatalog
             : throw new ArgumentException($"unknown dataset '{name}'; valid names: {string.Join(", ", All.Select(d => d.Name))}");
     }
 
+    /// <summary>
+    /// Finds <paramref name="name"/> among <paramref name="custom"/> datasets (by exact name, ignoring case) and
+    /// then in the catalog, so callers that accept user-described CoOp datasets resolve names one way.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither knows the name; the message lists both.</exception>
+    public static DatasetInfo Resolve(string name, IEnumerable<DatasetInfo> custom)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(custom);
+        var customList = custom.ToList();
+        var match = customList.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (match is not null) return match;
+        if (TryGet(name, out DatasetInfo? info)) return info;
+        throw new ArgumentException($"unknown dataset '{name}'; valid names: {string.Join(", ", customList.Concat(All).Select(d => d.Name))}");
+    }
+
     public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DatasetInfo? info)
     {
         ArgumentNullException.ThrowIfNull(name);

@@ -22,6 +22,25 @@ public sealed record DatasetInfo(
     SplitLayout Layout,
     string Source)
 {
+    /// <summary>
+    /// Describes a dataset outside the catalog that is laid out as CoOp's are: <c>&lt;folder&gt;/&lt;images&gt;/…</c>
+    /// plus <c>&lt;folder&gt;/split_zhou_&lt;name&gt;.json</c>. Pass it to <see cref="DatasetReader.Read(string, DatasetInfo)"/>
+    /// or list it in <c>RunSpec.CustomDatasets</c> so runs, sweeps and the demo read it like a benchmark.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name that a catalog entry already answers to (it would be shadowed), or a template without <c>{}</c>.</exception>
+    public static DatasetInfo CustomCoOp(string name, string folderName, string promptTemplate, int classCount, string source, string imageSubfolder = "images")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folderName);
+        ArgumentNullException.ThrowIfNull(promptTemplate);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        if (DatasetCatalog.TryGet(name, out var known))
+            throw new ArgumentException($"custom dataset name '{name}' is taken by the catalog entry {known.Name}; choose another name");
+        if (!promptTemplate.Contains("{}", StringComparison.Ordinal))
+            throw new ArgumentException($"template '{promptTemplate}' has no {{}} for the class name");
+        return new DatasetInfo(name, [folderName], imageSubfolder, $"split_zhou_{name}.json", promptTemplate, classCount, SplitLayout.CoOpJson, source);
+    }
+
     /// <summary>The CoOp folder name, used when suggesting where to put a missing dataset.</summary>
     public string PrimaryFolderName => FolderNames[0];
 

@@ -20,7 +20,7 @@ public static class FewShotRun
     {
         progress ??= SilentTrainProgress.Instance;
         RunMethods.Validate(spec.Method);
-        var splits = DatasetReader.Read(spec.DataRoot, spec.Dataset);
+        var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
         Directory.CreateDirectory(spec.RunFolder);
         var store = new ResultsStore(Path.Combine(spec.ResultsDir, "results.csv"));
 
@@ -105,8 +105,8 @@ public static class FewShotRun
         bool lora = spec.Method == RunMethods.Lora;
         return new RunRecord
         {
-            Dataset = DatasetCatalog.Get(spec.Dataset).Name,
-            EvalDataset = evalDataset.Length == 0 ? "" : DatasetCatalog.Get(evalDataset).Name,
+            Dataset = spec.ResolveDataset(spec.Dataset).Name,
+            EvalDataset = evalDataset.Length == 0 ? "" : spec.ResolveDataset(evalDataset).Name,
             Shots = spec.IsZeroShot ? 0 : spec.Shots,
             Seed = spec.IsZeroShot ? 0 : spec.Seed,
             Method = spec.Method,
@@ -137,7 +137,7 @@ public static class FewShotRun
         yield return (own.Dataset.Name, own);
         foreach (var other in spec.AlsoEvaluateOn)
         {
-            var splits = DatasetReader.Read(spec.DataRoot, other);
+            var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(other));
             yield return (splits.Dataset.Name, splits);
         }
     }

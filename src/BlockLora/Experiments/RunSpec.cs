@@ -1,4 +1,5 @@
 using BlockLora.Adapters;
+using BlockLora.Data;
 using BlockLora.Training;
 
 namespace BlockLora.Experiments;
@@ -37,6 +38,11 @@ public sealed record RunSpec
     /// <summary>Few-shot file list to use instead of sampling (a 2SFS .jsonl or this project's selection .json).</summary>
     public string? SplitFile { get; init; }
     public bool Resume { get; init; } = true;
+    /// <summary>CoOp-layout datasets outside the catalog (see <see cref="DatasetInfo.CustomCoOp"/>) that <see cref="Dataset"/> and <see cref="AlsoEvaluateOn"/> may name.</summary>
+    public IReadOnlyList<DatasetInfo> CustomDatasets { get; init; } = [];
+
+    /// <summary>What a dataset name of this spec refers to: a custom dataset, else the catalog entry.</summary>
+    public DatasetInfo ResolveDataset(string name) => DatasetCatalog.Resolve(name, CustomDatasets);
 
     public bool IsZeroShot => Method == RunMethods.ZeroShot;
 

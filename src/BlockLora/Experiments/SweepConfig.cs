@@ -1,4 +1,5 @@
 using BlockLora.Adapters;
+using BlockLora.Data;
 using BlockLora.Training;
 
 namespace BlockLora.Experiments;
@@ -17,6 +18,8 @@ public sealed record SweepConfig
     public AdapterConfig Adapter { get; init; } = new();
     public TrainConfig Train { get; init; } = new();
     public string ResultsDir { get; init; } = "results";
+    /// <summary>CoOp-layout datasets outside the catalog that <see cref="Datasets"/> may name (see <see cref="DatasetInfo.CustomCoOp"/>).</summary>
+    public IReadOnlyList<DatasetInfo> CustomDatasets { get; init; } = [];
 
     public IReadOnlyList<RunSpec> Expand()
     {
@@ -24,7 +27,7 @@ public sealed record SweepConfig
         foreach (var dataset in Datasets)
         foreach (var method in Methods.Select(RunMethods.Validate))
         {
-            var common = new RunSpec { ModelPath = ModelPath, DataRoot = DataRoot, Dataset = dataset, Method = method, Adapter = Adapter, Train = Train, ResultsDir = ResultsDir };
+            var common = new RunSpec { ModelPath = ModelPath, DataRoot = DataRoot, Dataset = dataset, Method = method, Adapter = Adapter, Train = Train, ResultsDir = ResultsDir, CustomDatasets = CustomDatasets };
             if (method == RunMethods.ZeroShot) { specs.Add(common); continue; }
             foreach (var shots in Shots)
             foreach (var seed in Seeds)

@@ -95,7 +95,7 @@ public sealed class FigureWriter
         pending.Clear();
         try
         {
-            SavePngs(batch, Path.Combine(Path.GetDirectoryName(Directory) ?? Directory, PlotlyJs.Value.Name));
+            SavePngs(batch, Path.Combine(Path.GetDirectoryName(Directory) ?? Directory, PlotlyJs.Value.Name), BrowserPath);
         }
         catch (Exception e) when (Png == PngExport.BestEffort)
         {
@@ -120,9 +120,25 @@ public sealed class FigureWriter
         return html.ToString();
     }
 
-    private static void SavePngs(IReadOnlyList<(GenericChart Chart, string Stem, int Width, int Height)> figures, string plotlyJsPath)
+    /// <summary>Renders one chart to <paramref name="pngPath"/> through headless Chromium at <paramref name="browser"/> (throws when it cannot).</summary>
+    public static void WritePng(GenericChart chart, string pngPath, int width, int height, string browser)
     {
-        string browser = BrowserPath;
+        ArgumentNullException.ThrowIfNull(chart);
+        string js = Path.Combine(Path.GetTempPath(), $"blora-{Guid.NewGuid():N}-{PlotlyJs.Value.Name}");
+        File.WriteAllText(js, PlotlyJs.Value.Source, Encoding.UTF8);
+        try
+        {
+            string stem = pngPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? pngPath[..^4] : pngPath;
+            SavePngs([(chart, stem, width, height)], js, browser);
+        }
+        finally
+        {
+            File.Delete(js);
+        }
+    }
+
+    private static void SavePngs(IReadOnlyList<(GenericChart Chart, string Stem, int Width, int Height)> figures, string plotlyJsPath, string browser)
+    {
         if (!File.Exists(browser)) throw new FileNotFoundException($"Chromium not found at {browser}", browser);
         string work = Path.Combine(Path.GetTempPath(), "blora-figure-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(work);

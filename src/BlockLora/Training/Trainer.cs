@@ -4,6 +4,7 @@ using System.Text;
 using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Data;
+using BlockLora.Imaging;
 using BlockLora.Inference;
 using BlockLora.Text;
 using TorchSharp;
@@ -58,7 +59,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
             progress.OnMessage($"starting over: {checkpointPath} from an interrupted run is ignored (resume it with --resume)");
         }
 
-        using var loader = new PrefetchingLoader(trainItems, LoaderTransform.Train(model.Config.ImageResolution), LoaderOptions.Training(config.Seed, config.BatchSize) with
+        using var loader = new PrefetchingLoader(trainItems, LoaderTransform.Train(new TrainAugmentation(model.Config.ImageResolution, minScale: config.MinCropScale)), LoaderOptions.Training(config.Seed, config.BatchSize) with
         {
             MaxParallelism = config.DataWorkers,
         });
