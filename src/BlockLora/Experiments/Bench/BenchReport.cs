@@ -67,7 +67,7 @@ public static class BenchReport
         text.AppendLine($"- {result.TwinStatus}").AppendLine();
         text.AppendLine(string.Create(Inv, $"Medians over {result.Config.Reps} interleaved rounds after {result.Config.Warmup} warm-up round(s). ") +
             "*vs* = this row's time / the *baseline* row's (median of per-round ratios; < 1: this path is faster). " +
-            "*ours/PyTorch* = per-round ratio to the twin on the same case. Peak = largest rise of resident memory during one sample.").AppendLine();
+            "*ours/PyTorch* = per-round ratio to the twin on the same case. Peak = rise of resident memory during one sample (the smallest over the warm-up rounds, both sides alike).").AppendLine();
         bool twin = result.Rows.Any(r => r.TwinMs is not null);
         var header = new List<string> { "case", "ours ms", "vs", "baseline" };
         if (twin) header.AddRange(["PyTorch ms", "PyTorch vs", "ours/PyTorch"]);

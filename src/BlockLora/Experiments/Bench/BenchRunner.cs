@@ -90,9 +90,10 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             foreach (var c in cases)
             {
                 bool askTwin = twin is not null && c.HasTwin && !twinCannot.Contains(c.Id);
-                // Memory is tracked in the last warm-up round only: tracking trims the heap, which would add
-                // page-fault time to a timed sample. With no warm-up it is tracked in the timed rounds.
-                bool trackMemory = config.Warmup == 0 || round == config.Warmup - 1;
+                // Memory is tracked in the warm-up rounds only: tracking trims the heap, which would add page-fault
+                // time to a timed sample (with no warm-up it is tracked in the timed rounds). The smallest peak over
+                // those rounds is kept, for both sides alike: a case's first run also pays one-time allocations.
+                bool trackMemory = config.Warmup == 0 || warmup;
                 BenchSample? theirs = null;
                 // Alternating who goes first cancels any advantage of running right after the other side.
                 if (askTwin && round % 2 == 1) theirs = twin!.Measure(c.Id, inner[c.Id], trackMemory);
@@ -102,8 +103,9 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
 
                 if (trackMemory)
                 {
-                    oursPeak[c.Id] = Math.Max(oursPeak.GetValueOrDefault(c.Id), mine.PeakDeltaBytes);
-                    if (theirs is { } measured) twinPeak[c.Id] = Math.Max(twinPeak.GetValueOrDefault(c.Id), measured.PeakDeltaBytes);
+                    oursPeak[c.Id] = oursPeak.TryGetValue(c.Id, out long seen) ? Math.Min(seen, mine.PeakDeltaBytes) : mine.PeakDeltaBytes;
+                    if (theirs is { } measured)
+                        twinPeak[c.Id] = twinPeak.TryGetValue(c.Id, out long known) ? Math.Min(known, measured.PeakDeltaBytes) : measured.PeakDeltaBytes;
                 }
                 if (round == config.Warmup - 1)
                     inner[c.Id] = InnerRuns(Math.Max(mine.Seconds, theirs?.Seconds ?? 0));

@@ -54,7 +54,8 @@ public sealed record DemoReport(
     {
         var text = new StringBuilder();
         text.AppendLine("# blora demo").AppendLine();
-        text.AppendLine($"Model: `{Config.ModelPath}`. Tasks (classes the model never saw in pretraining):");
+        string model = Path.GetFullPath(Config.ModelPath) == Path.GetFullPath(DemoModel.BundledPath) ? $"the bundled {DemoModel.FileName}" : Config.ModelPath;
+        text.AppendLine($"Model: `{model}`. Tasks (classes the model never saw in pretraining):");
         foreach (var t in Tasks) text.AppendLine($"- {t.Name}: {t.Title}; {t.ClassNames.Count} classes, {t.TrainImagesPerClass} train images per class to sample shots from, {t.TestImages} test images");
         text.AppendLine().AppendLine("Iterations: " + string.Join(", ", Config.EffectiveShots.Select(s => $"{s}-shot {Config.IterationsFor(s)}")) +
             $" (the paper protocol uses 500 × shots); AdamW lr {Config.LearningRate.ToString("G", CultureInfo.InvariantCulture)}, cosine; r = {Config.Rank}, q/k/v of both encoders; seed {Config.Seed}.").AppendLine();

@@ -34,6 +34,7 @@ public static class DemoTasks
             testItems.AddRange(testPool.Skip(valPerClass).Take(testPerClass).Select(i => new TaskImage(test, i, l, $"t10k-{i:D5}")));
         }
         CoOpTaskWriter.Write(dataRoot, dataset, classNames, new Dictionary<string, IReadOnlyList<TaskImage>> { ["train"] = trainItems, ["val"] = valItems, ["test"] = testItems });
+        CopyLicence(FashionMnist.CopyrightFile, dataRoot, dataset);
         return new DemoTask(dataset, "Fashion-MNIST, held-out classes (" + string.Join(", ", classNames.Select(DatasetInfo.PromptClassName)) + ")",
             classNames, trainPerClass, testItems.Count);
     }
@@ -58,6 +59,14 @@ public static class DemoTasks
             testItems.AddRange(pool.Skip(trainCount + valCount).Select(i => new TaskImage(digits, i, l, $"digit-{i:D4}")));
         }
         CoOpTaskWriter.Write(dataRoot, dataset, classNames, new Dictionary<string, IReadOnlyList<TaskImage>> { ["train"] = trainItems, ["val"] = valItems, ["test"] = testItems });
+        CopyLicence(SklearnDigits.CopyrightFile, dataRoot, dataset);
         return new DemoTask(dataset, "Handwritten digits (scikit-learn, 8×8)", classNames, fewestTrain, testItems.Count);
+    }
+
+    /// <summary>The data's licence travels with the images written from it (the package's Debian copyright file).</summary>
+    private static void CopyLicence(string copyrightFile, string dataRoot, DatasetInfo dataset)
+    {
+        if (File.Exists(copyrightFile))
+            File.Copy(copyrightFile, Path.Combine(dataRoot, dataset.PrimaryFolderName, "LICENSE.txt"), overwrite: true);
     }
 }

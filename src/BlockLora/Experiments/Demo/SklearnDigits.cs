@@ -11,6 +11,8 @@ namespace BlockLora.Experiments.Demo;
 public static class SklearnDigits
 {
     public const string DebianPackage = "python3-sklearn";
+    /// <summary>The package's copyright file: scikit-learn is BSD-3-Clause; the digits are UCI's "Optical Recognition of Handwritten Digits".</summary>
+    public const string CopyrightFile = "/usr/share/doc/python3-sklearn/copyright";
     public const string DefaultPath = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
     private const int Side = 8;
     private const int MaxInk = 16;
