@@ -16,7 +16,7 @@ public static class DemoCommand
         var quick = new Option<bool>("--quick") { Description = "cut-down demo: one task, the first shot count, LoRA and one Block-LoRA, 8 iterations (what the test runs)" };
         var model = new Option<string?>("--model") { Description = "CLIP to adapt instead of the bundled demo checkpoint (e.g. one made by --pretrain)" };
         var noPng = new Option<bool>("--no-png") { Description = "write the HTML chart only (the PNG needs Chromium)" };
-        var pretrain = new Option<bool>("--pretrain") { Description = "pretrain the demo CLIP from scratch into <results>/model instead of running the demo (about 10-20 minutes on 2 cores)" };
+        var pretrain = new Option<bool>("--pretrain") { Description = "pretrain the demo CLIP from scratch into <results>/model instead of running the demo (1000 steps: 58 min on 2 busy cores, 43 min of CPU time; see MODEL_CARD.md)" };
         var steps = new Option<int?>("--steps") { Description = "pretraining steps (with --pretrain; default 1000)" };
         var command = new Command("demo", "Few-shot LoRA vs Block-LoRA on real images the bundled small CLIP never saw, with task switching, in minutes on a CPU")
             { results, shots, quick, model, noPng, pretrain, steps };
