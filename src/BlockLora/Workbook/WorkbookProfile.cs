@@ -67,6 +67,11 @@ public sealed record WorkbookProfile
     public string PaperDir => Path.Combine(RepoRoot, "results", "paper");
     public string ResultsCsv => Path.Combine(ResultsDir, "results.csv");
     public bool IsSmoke => Name == SmokeName;
+    /// <summary>
+    /// What the "ours" columns beside the published numbers are called: in the smoke profile they come from the toy demo
+    /// CLIP on the demo tasks, not from ViT-B/16 on the benchmarks, and the tables say so in every header.
+    /// </summary>
+    public string OursLabel => IsSmoke ? "ours: smoke demo" : "ours";
     /// <summary>The backbone name results rows carry (the model file's name without extension, as <see cref="RunSpec.Backbone"/>).</summary>
     public string Backbone => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(ModelPath));
 
