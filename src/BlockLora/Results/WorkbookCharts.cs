@@ -23,9 +23,28 @@ public static class WorkbookCharts
 
     private static readonly string[] Palette = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#ff7f0e", "#1f77b4", "#aec7e8", "#98df8a", "#c5b0d5", "#ffbb78"];
 
-    /// <summary>The chart with a title (and the profile's label as a subtitle line when given).</summary>
+    /// <summary>Subtitle lines longer than this are wrapped: Plotly clips a title at the figure's edge, ~120 characters of the small font at 760 px.</summary>
+    private const int SubtitleLineLength = 110;
+
+    /// <summary>The chart with a title (and the profile's label as a subtitle, wrapped onto a few lines, when given).</summary>
     public static GenericChart Titled(GenericChart chart, string title, string? subtitle = null) =>
-        Plotly.NET.Chart.withTitle(subtitle is null ? title : $"{title}<br><sup>{subtitle}</sup>", FSharpOption<Font>.None).Invoke(chart);
+        Plotly.NET.Chart.withTitle(subtitle is null ? title : $"{title}<br><sup>{string.Join("<br>", WrapWords(subtitle, SubtitleLineLength))}</sup>", FSharpOption<Font>.None).Invoke(chart);
+
+    private static IEnumerable<string> WrapWords(string text, int lineLength)
+    {
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > lineLength)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) yield return line.ToString();
+    }
 
     /// <summary>Classes, train and test images per dataset (grouped bars).</summary>
     public static GenericChart DatasetSizes(IReadOnlyList<(string Dataset, int Classes, int Train, int Test)> rows, string? subtitle = null)
