@@ -3,7 +3,8 @@
 #   notebooks/run-all.sh                 # smoke: fresh results/smoke, all notebooks, PNG figures required
 #   notebooks/run-all.sh 03-train        # only the named notebooks (in the given order)
 #   BLORA_PROFILE=paper notebooks/run-all.sh   # the real protocol (GPU, weights, data; hours; keeps results/)
-# Needs: the .NET 10 SDK, and Chromium for the PNG figures (Debian: apt-get install -y chromium).
+# Needs: the .NET 10 SDK, Chromium for the PNG figures (Debian: apt-get install -y chromium) and, for smoke, the demo's
+# data packages (apt-get install -y dataset-fashion-mnist python3-sklearn).
 # A failing cell makes dotnet-repl exit non-zero (2); this script then stops with that notebook's name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ dotnet build -c Release BlockLora.Research.sln --nologo -v quiet
 dotnet tool restore
 
 if [ "$BLORA_PROFILE" = smoke ] && [ "${BLORA_KEEP_RESULTS:-0}" != 1 ]; then
-  # Smoke results are regenerated on every run (the data generator is deterministic and skips unchanged data).
+  # Smoke results are regenerated on every run (the task writer is deterministic and skips unchanged data).
   find results/smoke -mindepth 1 -maxdepth 1 ! -name data -exec rm -rf {} + 2>/dev/null || true
   rm -rf results/figures/smoke
 fi

@@ -84,13 +84,13 @@ public static class FewShotRun
         string adapterPath = Path.Combine(spec.RunFolder, "adapter.safetensors");
         if (!File.Exists(adapterPath))
             throw new FileNotFoundException($"{adapterPath}: no saved adapter; run {spec.Dataset} {spec.Method} {spec.Shots}-shot seed {spec.Seed} first", adapterPath);
-        string source = DatasetCatalog.Get(spec.Dataset).Name;
+        string source = spec.ResolveDataset(spec.Dataset).Name;
         using var adapters = AdapterFile.Load(adapterPath, model);
         adapters.MergeAll();
         var records = new List<RunRecord>();
         foreach (var dataset in datasets)
         {
-            var splits = DatasetReader.Read(spec.DataRoot, dataset);
+            var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(dataset));
             var result = Evaluator.Evaluate(model, splits.Test, Evaluator.Prompts(splits.ClassNames, spec.Train.Template), spec.Train.Device, 64, spec.Train.DataWorkers);
             progress.OnMessage($"{spec.Method} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images)");
             records.Add(Record(spec, source, splits.Dataset.Name, result, adapters, trained: null));

@@ -194,7 +194,8 @@ public static class PaperTables
     /// A wide view of comparison rows: one row per dataset × shots, one column per method with ours, published and the
     /// difference side by side (what a paper table looks like).
     /// </summary>
-    public static Frame<int, string> Wide(IReadOnlyList<ComparisonRow> rows)
+    /// <param name="oursLabel">What our columns are called, e.g. "smoke demo" where our numbers come from another model and data than the paper's.</param>
+    public static Frame<int, string> Wide(IReadOnlyList<ComparisonRow> rows, string oursLabel = "ours")
     {
         var methods = rows.Select(r => r.Method).Distinct().OrderBy(MethodOrder).ToArray();
         var wide = rows.GroupBy(r => (r.Dataset, r.Shots)).Select(g =>
@@ -204,7 +205,7 @@ public static class PaperTables
             {
                 var r = g.FirstOrDefault(x => x.Method == m);
                 string name = PaperMethodFor(m);
-                cells[$"{m} (ours)"] = r?.Ours;
+                cells[$"{m} ({oursLabel})"] = r?.Ours;
                 cells[$"{name} (paper)"] = r?.Paper;
                 cells[$"{m} − paper"] = r?.Difference;
             }

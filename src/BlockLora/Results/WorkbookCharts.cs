@@ -23,9 +23,47 @@ public static class WorkbookCharts
 
     private static readonly string[] Palette = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#ff7f0e", "#1f77b4", "#aec7e8", "#98df8a", "#c5b0d5", "#ffbb78"];
 
-    /// <summary>The chart with a title (and the profile's label as a subtitle line when given).</summary>
-    public static GenericChart Titled(GenericChart chart, string title, string? subtitle = null) =>
-        Plotly.NET.Chart.withTitle(subtitle is null ? title : $"{title}<br><sup>{subtitle}</sup>", FSharpOption<Font>.None).Invoke(chart);
+    /// <summary>Subtitle lines longer than this are wrapped: Plotly clips a title at the figure's edge, ~120 characters of the small font at 760 px.</summary>
+    private const int SubtitleLineLength = 110;
+
+    /// <summary>Plotly's default top margin, which holds a title and one subtitle line.</summary>
+    private const int DefaultTopMargin = 100;
+    /// <summary>Height of each further subtitle line (a <c>&lt;br&gt;</c> in a title spans the title font's line height).</summary>
+    private const int SubtitleLineHeight = 22;
+
+    /// <summary>
+    /// The chart with a title (and the profile's label as a subtitle, wrapped onto a few lines, when given); the top
+    /// margin grows with the lines so they never overlap the plot or its subplot titles.
+    /// </summary>
+    public static GenericChart Titled(GenericChart chart, string title, string? subtitle = null)
+    {
+        if (subtitle is null) return Plotly.NET.Chart.withTitle(title, FSharpOption<Font>.None).Invoke(chart);
+        var lines = WrapWords(subtitle, SubtitleLineLength).ToArray();
+        var titled = Plotly.NET.Chart.withTitle($"{title}<br><sup>{string.Join("<br>", lines)}</sup>", FSharpOption<Font>.None).Invoke(chart);
+        if (lines.Length <= 1) return titled;
+        // Set as plain dynamic properties: Layout.init/Margin.init take all ~80 of their options positionally from C#.
+        var margin = new Margin();
+        margin.SetProperty("t", DefaultTopMargin + SubtitleLineHeight * (lines.Length - 1));
+        var layout = new Layout();
+        layout.SetProperty("margin", margin);
+        return Plotly.NET.Chart.withLayout(layout).Invoke(titled);
+    }
+
+    private static IEnumerable<string> WrapWords(string text, int lineLength)
+    {
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > lineLength)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) yield return line.ToString();
+    }
 
     /// <summary>Classes, train and test images per dataset (grouped bars).</summary>
     public static GenericChart DatasetSizes(IReadOnlyList<(string Dataset, int Classes, int Train, int Test)> rows, string? subtitle = null)

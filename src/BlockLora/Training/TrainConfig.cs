@@ -9,10 +9,15 @@ public sealed record TrainConfig
 {
     public int Shots { get; init; } = 16;
     public int Seed { get; init; } = 1;
-    /// <summary>Optimizer steps; null means <see cref="IterationsPerShot"/> × shots.</summary>
+    /// <summary>Optimizer steps; null means <see cref="IterationsBase"/> + <see cref="IterationsPerShot"/> × shots.</summary>
     public int? Iterations { get; init; }
     /// <summary>Steps per shot when <see cref="Iterations"/> is null: 500 is the protocol; the workbook's smoke profile uses fewer.</summary>
     public int IterationsPerShot { get; init; } = 500;
+    /// <summary>
+    /// Steps added to <see cref="IterationsPerShot"/> × shots (0 in the protocol). Short CPU schedules need it: at
+    /// 10 steps per shot a 1-shot run would stop before the cosine schedule has done anything (the demo uses 60 + 10 × shots).
+    /// </summary>
+    public int IterationsBase { get; init; }
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 2e-4;
     public double MinLearningRate { get; init; } = 1e-6;
@@ -35,11 +40,12 @@ public sealed record TrainConfig
     /// </summary>
     public double MinCropScale { get; init; } = 0.08;
 
-    public int TotalIterations => Iterations ?? IterationsPerShot * Shots;
+    public int TotalIterations => Iterations ?? IterationsBase + IterationsPerShot * Shots;
 
     public void Validate()
     {
         if (Shots <= 0) throw new ArgumentException($"shots must be positive, got {Shots}");
+        if (IterationsBase < 0) throw new ArgumentException($"base iterations must be ≥ 0, got {IterationsBase}");
         if (TotalIterations <= 0) throw new ArgumentException($"iterations must be positive, got {TotalIterations}");
         if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}");
         if (LearningRate <= 0) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");

@@ -41,8 +41,8 @@ public sealed record SmokeDataset(string Root, string DatasetName, IReadOnlyList
 /// <summary>
 /// Generated datasets in the benchmarks' own on-disk layouts (CoOp's split JSON, ImageNet's class folders and
 /// <c>classnames.txt</c>, ImageNet-Sketch's wnid folders), so the readers, sampler, loader, trainer and
-/// evaluator run on them exactly as on the real data: the tests' fixtures and the workbook's smoke profile.
-/// Deterministic: the same options write the same files.
+/// evaluator run on them exactly as on the real data: the tests' fixtures (the workbook's smoke profile used them
+/// until it moved to the demo model and tasks, <see cref="DemoWorkbookData"/>). Deterministic: the same options write the same files.
 /// </summary>
 public static class SmokeData
 {
@@ -128,7 +128,7 @@ public static class SmokeData
     }
 
     /// <summary>
-    /// The workbook's smoke suite under <paramref name="root"/>: ImageNet (8 shape classes), OxfordPets (6 shape
+    /// A suite of stand-ins under <paramref name="root"/>: ImageNet (8 shape classes), OxfordPets (6 shape
     /// classes), DTD (6 texture classes) and ImageNetSketch (ImageNet's classes as outlines). A few hundred small
     /// images; seconds to write.
     /// </summary>

@@ -24,7 +24,7 @@ public static class WorkbookExperiments
     public static ZeroShotEvaluation ZeroShot(ClipModel model, WorkbookProfile profile, string dataset)
     {
         var spec = profile.Run(dataset, RunMethods.ZeroShot, shots: 0);
-        var splits = DatasetReader.Read(profile.DataRoot, dataset);
+        var splits = profile.ReadDataset(dataset);
         var result = Evaluator.Evaluate(model, splits.Test, splits.Prompts, profile.Train.Device, 64, profile.Train.DataWorkers);
         var record = new RunRecord
         {
@@ -62,7 +62,7 @@ public static class WorkbookExperiments
         {
             ModelPath = profile.ModelPath,
             DataRoot = profile.DataRoot,
-            Datasets = [DatasetCatalog.Get(profile.CrossDatasetSource).Name],
+            Datasets = [profile.ResolveDataset(profile.CrossDatasetSource).Name],
             Shots = [profile.MainShots],
             Seeds = profile.Seeds,
             Methods = methods,
@@ -71,6 +71,7 @@ public static class WorkbookExperiments
             Adapter = profile.Adapter,
             Train = profile.Train,
             ResultsDir = profile.ResultsDir,
+            CustomDatasets = profile.CustomDatasets,
         }, progress);
 
         var targets = profile.CrossDatasetTargets.Concat(profile.DomainTargets).ToArray();

@@ -2,6 +2,7 @@ using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Experiments;
+using BlockLora.Experiments.Demo;
 using BlockLora.Results;
 using BlockLora.Workbook;
 
@@ -32,12 +33,21 @@ public class WorkbookTests
     }
 
     [Fact]
-    public void Profiles_are_chosen_by_name_and_smoke_points_at_the_fixture_model()
+    public void Profiles_are_chosen_by_name_and_smoke_points_at_the_demo_model_and_tasks()
     {
         var smoke = WorkbookProfile.ByName("smoke", RepoRoot);
         Assert.True(File.Exists(smoke.ModelPath));
         Assert.StartsWith(Path.Combine(RepoRoot, "results", "smoke"), smoke.ResultsDir);
-        Assert.Equal("openai", smoke.Backbone);
+        Assert.Equal("clip-fashion-tiny", smoke.Backbone);
+        Assert.Equal([DemoTasks.FashionName, DemoTasks.DigitsName], smoke.Datasets);
+        Assert.Equal((DemoTasks.FashionName, DemoTasks.FashionName), (smoke.TrainDataset, smoke.CrossDatasetSource));
+        Assert.Equal([DemoTasks.DigitsName, DemoTasks.FashionSeenName], smoke.CrossDatasetTargets);
+        Assert.Equal([DemoTasks.FashionNegativeName], smoke.DomainTargets);
+        // The demo's schedule: 60 + 10 × shots iterations at lr 5e-3 with whole-image crops.
+        Assert.Equal([70, 80, 100], smoke.Shots.Select(s => smoke.TrainFor(s).TotalIterations).ToArray());
+        Assert.Equal((5e-3, 1.0), (smoke.Train.LearningRate, smoke.Train.MinCropScale));
+        // Every block count divides the demo CLIP's widths (128).
+        Assert.All(smoke.AblationBlocks.Append(smoke.Adapter.Blocks), n => Assert.Equal(0, 128 % n));
         var paper = WorkbookProfile.ByName("PAPER", RepoRoot);
         Assert.Equal(11, paper.Datasets.Count);
         Assert.Equal(500, paper.Train.IterationsPerShot);
@@ -47,6 +57,40 @@ public class WorkbookTests
         var runs = smoke.AblationSweeps().SelectMany(s => s.Expand()).ToList();
         Assert.Equal(smoke.AblationRanks.Count * smoke.AblationBlocks.Count, runs.Count);
         Assert.All(runs.Where(r => r.Method == RunMethods.Lora), r => Assert.Equal(1, r.Adapter.Blocks));
+    }
+
+    [Fact]
+    public void Smoke_profile_resolves_its_custom_datasets_in_every_run_it_builds()
+    {
+        var smoke = WorkbookProfile.Smoke(RepoRoot);
+        Assert.Equal(4, smoke.AllDatasets.Count);
+        Assert.All(smoke.AllDatasets, d => Assert.Contains(smoke.ResolveDataset(d), smoke.CustomDatasets));
+        Assert.Equal(DatasetCatalog.OxfordPets, smoke.ResolveDataset("oxford_pets")); // the catalog still answers
+        Assert.Throws<ArgumentException>(() => smoke.ResolveDataset("NoSuchTask"));
+
+        var specs = smoke.ComparisonSweep().Expand().Concat(smoke.AblationSweeps().SelectMany(s => s.Expand()))
+            .Append(smoke.Run(DemoTasks.DigitsName, RunMethods.Lora, 1)).ToList();
+        Assert.All(specs, spec => Assert.Same(smoke.CustomDatasets, spec.CustomDatasets));
+        Assert.All(specs, spec => Assert.Equal(spec.Dataset, spec.ResolveDataset(spec.Dataset).Name));
+        Assert.Contains(specs, s => s.Dataset == DemoTasks.DigitsName);
+    }
+
+    [Fact]
+    public void Smoke_profile_without_the_fashion_package_says_which_package_to_install()
+    {
+        string missing = Path.Combine(Fixtures.TempDir(), "no-fashion-mnist");
+        string results = Fixtures.TempDir();
+        var profile = WorkbookProfile.Smoke(RepoRoot) with
+        {
+            DataRoot = Path.Combine(results, "data"),
+            PrepareData = root => DemoWorkbookData.Ensure(root, fashionDirectory: missing),
+            ResultsDir = results,
+            FiguresDir = Path.Combine(results, "figures"),
+        };
+        var problem = Assert.Single(profile.Prepare());
+        Assert.Contains(missing, problem);
+        Assert.Contains("sudo apt-get install -y dataset-fashion-mnist", problem);
+        Assert.False(Directory.Exists(profile.DataRoot)); // checked before anything was written
     }
 
     [Fact]
