@@ -11,8 +11,13 @@ public static class Fixtures
 
     public static readonly string[] Layouts = ["openai-jit.pt", "openai.safetensors", "hf"];
 
-    private static readonly Lazy<IReadOnlyDictionary<string, Tensor>> expected =
-        new(() => SafeTensorsFile.Load(ClipTiny("expected.safetensors")).Tensors);
+    // Shared by every test: whichever test loads it first may be inside a dispose scope, which must not take these.
+    private static readonly Lazy<IReadOnlyDictionary<string, Tensor>> expected = new(() =>
+    {
+        var tensors = SafeTensorsFile.Load(ClipTiny("expected.safetensors")).Tensors;
+        foreach (var tensor in tensors.Values) tensor.DetachFromDisposeScope();
+        return tensors;
+    });
 
     public static Tensor Expected(string name) => expected.Value[name];
 
