@@ -12,7 +12,7 @@ public static class ExperimentCommands
 {
     public static IEnumerable<Command> Create() => [ZeroShot(), Train(), Eval(), SweepCommand()];
 
-    private static Option<string> DatasetOption() => new("--dataset") { Description = "dataset name (e.g. OxfordPets, ImageNet, DTD)", Required = true };
+    private static Option<string> DatasetOption() => new("--dataset") { Description = "dataset name (e.g. OxfordPets, ImageNet, DTD, or a custom one described by <data-root>/<folder>/blora-dataset.json)", Required = true };
 
     private static Command ZeroShot()
     {
@@ -27,6 +27,7 @@ public static class ExperimentCommands
             {
                 ModelPath = r.GetValue(o.Model)!, DataRoot = r.GetValue(o.DataRoot)!, Dataset = r.GetValue(dataset)!,
                 Method = RunMethods.ZeroShot, ResultsDir = r.GetValue(o.Results)!, Train = o.Train(r),
+                CustomDatasets = CustomDatasetFile.Discover(r.GetValue(o.DataRoot)!),
             }, SpectreTrainProgress.ForConsole());
         }));
         return command;
@@ -56,6 +57,7 @@ public static class ExperimentCommands
                 Adapter = o.Adapter(r) with { Rank = r.GetValue(rank), Blocks = r.GetValue(blocks) },
                 Train = o.Train(r), ResultsDir = r.GetValue(o.Results)!, SplitFile = r.GetValue(splitFile),
                 AlsoEvaluateOn = RunOptions.List(r.GetValue(evalOn) ?? "", s => s), Resume = r.GetValue(resume),
+                CustomDatasets = CustomDatasetFile.Discover(r.GetValue(o.DataRoot)!),
             };
             if (spec.Method == RunMethods.ZeroShot) throw new ArgumentException("use 'blora zero-shot' for the zero-shot baseline");
             using var model = ClipCheckpoint.Load(spec.ModelPath);
@@ -77,7 +79,8 @@ public static class ExperimentCommands
         var command = new Command("eval", "Top-1 (and per-class) accuracy on a dataset's test split, with or without an adapter") { model, dataRoot, dataset, adapter, template, device, perClass };
         command.SetAction(r => UserErrors.Run(() =>
         {
-            var splits = DatasetReader.Read(r.GetValue(dataRoot)!, r.GetValue(dataset)!);
+            string root = r.GetValue(dataRoot)!;
+            var splits = DatasetReader.Read(root, DatasetCatalog.Resolve(r.GetValue(dataset)!, CustomDatasetFile.Discover(root)));
             using var clip = ClipCheckpoint.Load(r.GetValue(model)!);
             using var set = r.GetValue(adapter) is { } path ? AdapterFile.Load(path, clip) : null;
             set?.MergeAll();
@@ -104,10 +107,11 @@ public static class ExperimentCommands
         foreach (var opt in o.All) command.Options.Add(opt);
         command.SetAction(r => UserErrors.Run(() =>
         {
+            var customs = CustomDatasetFile.Discover(r.GetValue(o.DataRoot)!);
             var config = new SweepConfig
             {
-                ModelPath = r.GetValue(o.Model)!, DataRoot = r.GetValue(o.DataRoot)!,
-                Datasets = RunOptions.List(r.GetValue(datasets)!, s => DatasetCatalog.Get(s).Name),
+                ModelPath = r.GetValue(o.Model)!, DataRoot = r.GetValue(o.DataRoot)!, CustomDatasets = customs,
+                Datasets = RunOptions.List(r.GetValue(datasets)!, s => DatasetCatalog.Resolve(s, customs).Name),
                 Shots = RunOptions.List(r.GetValue(shots)!, RunOptions.Int), Seeds = RunOptions.List(r.GetValue(seeds)!, RunOptions.Int),
                 Methods = RunOptions.List(r.GetValue(methods)!, RunMethods.Validate),
                 Ranks = RunOptions.List(r.GetValue(ranks)!, RunOptions.Int), Blocks = RunOptions.List(r.GetValue(blocks)!, RunOptions.Int),

@@ -33,6 +33,8 @@ public static class CoOpTaskWriter
             Parallel.ForEach(items, item => WritePng(Path.Combine(imageDir, Relative(classNames, item)), item));
         }
         AtomicFile.WriteAllText(Path.Combine(datasetDir, dataset.SplitFile), JsonSerializer.Serialize(lists));
+        // The description lets the CLI (train, sweep, zero-shot, eval) name this dataset under the same data root.
+        CustomDatasetFile.Write(root, dataset);
     }
 
     private static string Relative(IReadOnlyList<string> classNames, TaskImage item)
