@@ -113,13 +113,9 @@ public sealed record WorkbookProfile
             // n = 4 as the demo's middle block count (blocks of 32 of the 128 features; n = 8, the paper's choice for
             // width 768, leaves blocks of 16).
             Adapter = new AdapterConfig { Method = AdapterMethod.BlockLora, Rank = 2, Blocks = 4 },
-            // The demo's schedule (DemoConfig): 60 + 10 × shots steps at lr 5e-3, whole-image crops (a crop of a 28-pixel
-            // garment or an 8-pixel digit loses the object); the protocol's 500 × shots at 2e-4 would take hours here.
-            Train = new TrainConfig
-            {
-                IterationsBase = 60, IterationsPerShot = 10, LearningRate = 5e-3, MinCropScale = 1.0,
-                DataWorkers = Math.Max(1, Environment.ProcessorCount), CheckpointEvery = 0, Device = "cpu",
-            },
+            // The demo's schedule (60 + 10 × shots steps at lr 5e-3, whole-image crops); the protocol's 500 × shots at
+            // 2e-4 would take hours here.
+            Train = DemoConfig.Schedule with { DataWorkers = Math.Max(1, Environment.ProcessorCount), Device = "cpu" },
             TorchThreads = 1,
             ResultsDir = Path.Combine(root, "results", "smoke"),
             FiguresDir = Path.Combine(root, "results", "figures", SmokeName),
