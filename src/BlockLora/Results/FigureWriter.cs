@@ -124,20 +124,12 @@ public sealed class FigureWriter
     public static void WritePng(GenericChart chart, string pngPath, int width, int height, string browser)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        string js = Path.Combine(Path.GetTempPath(), $"blora-{Guid.NewGuid():N}-{PlotlyJs.Value.Name}");
-        File.WriteAllText(js, PlotlyJs.Value.Source, Encoding.UTF8);
-        try
-        {
-            string stem = pngPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? pngPath[..^4] : pngPath;
-            SavePngs([(chart, stem, width, height)], js, browser);
-        }
-        finally
-        {
-            File.Delete(js);
-        }
+        string stem = pngPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? pngPath[..^4] : pngPath;
+        SavePngs([(chart, stem, width, height)], plotlyJsPath: null, browser);
     }
 
-    private static void SavePngs(IReadOnlyList<(GenericChart Chart, string Stem, int Width, int Height)> figures, string plotlyJsPath, string browser)
+    /// <param name="plotlyJsPath">An existing copy of plotly.js to load; null writes one into the temporary work folder.</param>
+    private static void SavePngs(IReadOnlyList<(GenericChart Chart, string Stem, int Width, int Height)> figures, string? plotlyJsPath, string browser)
     {
         if (!File.Exists(browser)) throw new FileNotFoundException($"Chromium not found at {browser}", browser);
         string work = Path.Combine(Path.GetTempPath(), "blora-figure-" + Guid.NewGuid().ToString("N"));
@@ -152,6 +144,11 @@ public sealed class FigureWriter
                 string fragment = GenericChart.toChartHTML(WithReference(chart, PlotlyJSReference.NoReference));
                 body.Append(NewPlot().Replace(fragment, m => m.Value + FormattableString.Invariant(
                     $".then(g => Plotly.toImage(g, {{ format: 'png', width: {width}, height: {height} }})).then(img => document.body.insertAdjacentHTML('beforeend', '<pre id=\"blora-png-{i}\">' + img + '</pre>'))"), 1));
+            }
+            if (plotlyJsPath is null)
+            {
+                plotlyJsPath = Path.Combine(work, PlotlyJs.Value.Name);
+                File.WriteAllText(plotlyJsPath, PlotlyJs.Value.Source, Encoding.UTF8);
             }
             string page = Path.Combine(work, "figures.html");
             File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><script src=\"{new Uri(plotlyJsPath).AbsoluteUri}\"></script></head><body>{body}</body></html>", Encoding.UTF8);
