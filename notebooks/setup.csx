@@ -2,22 +2,28 @@
 // `dotnet build -c Release` at the repository root first; notebooks/run-all.sh does) and its dependencies from the
 // build output folder (no NuGet inside the kernel, so it works offline with exactly the versions of
 // Directory.Packages.props), preloads libtorch, registers the chart and table views, and picks the profile.
-#r "../src/BlockLora/bin/Release/net10.0/BlockLora.dll"
-#r "../src/BlockLora/bin/Release/net10.0/TorchSharp.dll"
-#r "../src/BlockLora/bin/Release/net10.0/Deedle.dll"
-#r "../src/BlockLora/bin/Release/net10.0/Giraffe.ViewEngine.dll"
-#r "../src/BlockLora/bin/Release/net10.0/DynamicObj.dll"
-#r "../src/BlockLora/bin/Release/net10.0/Plotly.NET.dll"
-#r "../src/BlockLora/bin/Release/net10.0/Plotly.NET.CSharp.dll"
+#r "../src/BlockLora.Workbook/bin/Release/net10.0/BlockLora.dll"
+#r "../src/BlockLora.Workbook/bin/Release/net10.0/BlockLora.Workbook.dll"
+#r "../src/BlockLora.Workbook/bin/Release/net10.0/TorchSharp.dll"
+#r "../src/BlockLora.Workbook/bin/Release/net10.0/Deedle.dll"
+#r "../src/BlockLora.Workbook/bin/Release/net10.0/Giraffe.ViewEngine.dll"
+#r "../src/BlockLora.Workbook/bin/Release/net10.0/DynamicObj.dll"
+#r "../src/BlockLora.Workbook/bin/Release/net10.0/Plotly.NET.dll"
+#r "../src/BlockLora.Workbook/bin/Release/net10.0/Plotly.NET.CSharp.dll"
 
 using System.IO;
+using BlockLora.Adapters;
 using BlockLora.Checkpoints;
 using BlockLora.Data;
 using BlockLora.Experiments;
 using BlockLora.Native;
 using BlockLora.Results;
 using BlockLora.Training;
-using BlockLora.Workbook;
+using BlockLora.Workbook.Charts;
+using BlockLora.Workbook.Demo;
+using BlockLora.Workbook.Figures;
+using BlockLora.Workbook.Notebooks;
+using BlockLora.Workbook.Tables;
 using Microsoft.DotNet.Interactive.Formatting;
 
 // 1. Native libraries. A notebook kernel did not build this app, so TorchSharp would look for libtorch on the system

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using BlockLora.Experiments.Bench;
+using BlockLora.Workbook.Bench;
 
 namespace BlockLora.Cli.Commands;
 

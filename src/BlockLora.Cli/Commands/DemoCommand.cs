@@ -1,5 +1,5 @@
 using System.CommandLine;
-using BlockLora.Experiments.Demo;
+using BlockLora.Workbook.Demo;
 
 namespace BlockLora.Cli.Commands;
 

@@ -1,3 +1,5 @@
+using BlockLora.Torch;
+using BlockLora.Clip;
 using System.Text;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -90,7 +92,7 @@ public abstract class LowRankAdapter : IAdapter
         if (training && DropoutProbability > 0) input = nn.functional.dropout(input, DropoutProbability, training: true);
         var down = ProjectDown(input, loraA);                         // [..., r]
         // Scaling the r-wide intermediate costs r multiplies per token instead of d.
-        var up = nn.functional.linear(Clip.KeptScalars.Mul(down, Scaling), loraB);          // [..., d]
+        var up = nn.functional.linear(KeptScalars.Mul(down, Scaling), loraB);          // [..., d]
         if (up.dtype != x.dtype) up = up.to(x.dtype);
         return up.MoveToOuterDisposeScope();
     }
@@ -101,7 +103,7 @@ public abstract class LowRankAdapter : IAdapter
         using var _ = no_grad();
         var b = loraB.detach().to(ScalarType.Float32);
         var dense = DenseDownProjection(loraA.detach().to(ScalarType.Float32));   // [r, k]
-        return Clip.KeptScalars.Mul(b.matmul(dense), Scaling).MoveToOuterDisposeScope();
+        return KeptScalars.Mul(b.matmul(dense), Scaling).MoveToOuterDisposeScope();
     }
 
     /// <summary>The down-projection applied to x [..., k], giving [..., r]; must not build a dense [r, k] matrix.</summary>

@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using BlockLora.Adapters;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -52,7 +53,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     /// False runs the transformer over all context positions, as OpenAI's code does; it exists so tests
     /// and the benchmark can show the cut is exact and what it saves.
     /// </param>
-    internal Tensor EncodeText(Tensor tokens, bool truncateAtEndOfText)
+    public Tensor EncodeText(Tensor tokens, bool truncateAtEndOfText)
     {
         using var scope = NewDisposeScope();
         // The causal mask means positions after the last end-of-text token never influence it, so the

@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using static TorchSharp.torch;
 
 namespace BlockLora.Clip;

@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Inference;

@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using TorchSharp;
 using BlockLora.Checkpoints;
 using BlockLora.Imaging;

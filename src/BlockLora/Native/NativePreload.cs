@@ -13,7 +13,7 @@ public sealed record NativePreloadResult(string PackagesRoot, IReadOnlyList<stri
 /// on the system (or none) may be bound first and TorchSharp fails to initialise; so this loads <c>libc10</c>,
 /// <c>libtorch_cpu</c>, <c>libtorch</c> from the NuGet cache by full path, marks GLIBCXX_3.4.32 weak in
 /// <c>libLibTorchSharp.so</c> (<see cref="GlibcxxWeakPatch"/>, for Debian 12) and loads it. Package versions come
-/// from this library's own <c>BlockLora.deps.json</c>, so they are always the versions of Directory.Packages.props.
+/// from the deps.json files beside this library, so they are always the versions of Directory.Packages.props.
 /// Must run before the first TorchSharp call; touches no TorchSharp type itself. Also resolves the library's managed
 /// dependencies from its own folder (the build copies them there).
 /// </summary>
@@ -35,7 +35,7 @@ public static class NativePreload
         var packages = Packages();
         string Native(string id) => packages.TryGetValue(id, out var version)
             ? Path.Combine(root, id.ToLowerInvariant(), version, "runtimes", "linux-x64", "native")
-            : throw new InvalidOperationException($"BlockLora.deps.json lists no {id} package");
+            : throw new InvalidOperationException($"no deps.json beside BlockLora.dll lists the {id} package");
 
         string torchSharp = Path.Combine(Native("TorchSharp"), "libLibTorchSharp.so");
         // CPU build: libtorch-cpu-linux-x64; CUDA build: libtorch-cuda-* (its natives may be split over several packages).
@@ -66,25 +66,35 @@ public static class NativePreload
         ? p
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    /// <summary>Package id → version, from the deps.json the build wrote beside BlockLora.dll.</summary>
+    /// <summary>
+    /// Package id → version, from the deps.json files the build wrote beside BlockLora.dll: its own in the core's
+    /// output folder, the workbook's (<c>BlockLora.Workbook.deps.json</c>, which lists the core's packages too) in the
+    /// folder notebooks load from.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Packages()
     {
-        string deps = Path.ChangeExtension(typeof(NativePreload).Assembly.Location, ".deps.json");
-        if (!File.Exists(deps)) throw new FileNotFoundException($"{deps} not found; load BlockLora.dll from its build output folder", deps);
-        using var json = JsonDocument.Parse(File.ReadAllText(deps));
+        string folder = Path.GetDirectoryName(typeof(NativePreload).Assembly.Location)!;
+        var depsFiles = Directory.GetFiles(folder, "*.deps.json");
+        if (depsFiles.Length == 0)
+            throw new FileNotFoundException($"no .deps.json in {folder}; load BlockLora.dll from a build output folder (src/BlockLora.Workbook/bin/<Configuration>/net10.0)");
         var packages = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var library in json.RootElement.GetProperty("libraries").EnumerateObject())
+        foreach (string deps in depsFiles)
         {
-            if (library.Value.GetProperty("type").GetString() != "package") continue;
-            int slash = library.Name.IndexOf('/', StringComparison.Ordinal);
-            packages[library.Name[..slash]] = library.Name[(slash + 1)..];
+            using var json = JsonDocument.Parse(File.ReadAllText(deps));
+            if (!json.RootElement.TryGetProperty("libraries", out var libraries)) continue;
+            foreach (var library in libraries.EnumerateObject())
+            {
+                if (library.Value.GetProperty("type").GetString() != "package") continue;
+                int slash = library.Name.IndexOf('/', StringComparison.Ordinal);
+                packages[library.Name[..slash]] = library.Name[(slash + 1)..];
+            }
         }
         return packages;
     }
 
     private static void ResolveManagedDependencies()
     {
-        // One FSharp.Core for everything: the host's (see BlockLora.csproj). The library and Plotly.NET/Deedle were
+        // One FSharp.Core for everything: the host's (see BlockLora.Workbook.csproj). The workbook and Plotly.NET/Deedle were
         // built against a newer one; the host's copy serves them (a binding redirect, in effect).
         AppDomain.CurrentDomain.AssemblyResolve += (_, e) => new AssemblyName(e.Name).Name == "FSharp.Core"
             ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FSharp.Core")

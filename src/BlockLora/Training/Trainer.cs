@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -101,7 +102,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         }
         if (checkpointPath is not null && File.Exists(checkpointPath)) File.Delete(checkpointPath);
         return new TrainResult(total, start, loss, accuracy, clock.Elapsed.TotalSeconds,
-            PeakMemory.Read(), loader.SkippedCount, curve);
+            PeakMemory.Peak(), loader.SkippedCount, curve);
     }
 
     private static long StepSeed(int seed, int iteration) => unchecked((long)(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (ulong)iteration) & long.MaxValue);

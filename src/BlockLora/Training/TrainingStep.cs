@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using BlockLora.Clip;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public sealed class TrainingStep(ClipModel model, optim.Optimizer optimizer, Ten
     {
         var image = model.EncodeImage(pixels);
         var text = cachedText ?? Normalize(model.EncodeText(tokens));
-        var logits = Clip.KeptScalars.Mul(Normalize(image).matmul(text.t()), logitScale);
+        var logits = KeptScalars.Mul(Normalize(image).matmul(text.t()), logitScale);
         var loss = nn.functional.cross_entropy(logits, labels);
         optimizer.zero_grad();
         loss.backward();

@@ -1,3 +1,4 @@
+using BlockLora.Workbook.Tables;
 using BlockLora.Experiments;
 using BlockLora.Results;
 using BlockLora.Tests.Data;

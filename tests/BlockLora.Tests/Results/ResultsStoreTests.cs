@@ -1,3 +1,4 @@
+using BlockLora.Workbook.Tables;
 using BlockLora.Results;
 
 namespace BlockLora.Tests.Results;

@@ -1,0 +1,32 @@
+namespace BlockLora.Workbook.Bench;
+
+/// <summary>
+/// One line of the benchmark table. Times are medians over the timed rounds; "vs" divides by the
+/// <see cref="BaselineId"/> row measured in the same rounds; <see cref="OursOverTwin"/> divides by the
+/// PyTorch twin's median for the same case. Null where it does not apply or was not measured.
+/// </summary>
+/// <param name="OursMs">Median milliseconds per run (data/overlap: the consumer's wait per step).</param>
+/// <param name="ImagesPerSecond">Batch / time, for cases that process the image batch.</param>
+/// <param name="OursGflops">Achieved GFLOP/s by formula (<see cref="ClipFlops"/>), where a count is defined.</param>
+/// <param name="OursPeakMb">Largest resident-memory rise during one sample, MiB.</param>
+/// <param name="TrainableParameters">Adapter parameters by formula (ParameterAccounting).</param>
+/// <param name="AdapterMflop">The adapters' forward MFLOP per run by formula: 2·multiply-adds + fold additions over every adapted token.</param>
+public sealed record BenchRow(
+    string Id,
+    string Kind,
+    string Title,
+    string? BaselineId,
+    double OursMs,
+    double? VsBaseline,
+    double? TwinMs,
+    double? TwinVsBaseline,
+    double? OursOverTwin,
+    double? ImagesPerSecond,
+    double? OursGflops,
+    double? TwinGflops,
+    double OursPeakMb,
+    double? TwinPeakMb,
+    long? TrainableParameters,
+    double? AdapterMflop,
+    int Samples,
+    int Inner);

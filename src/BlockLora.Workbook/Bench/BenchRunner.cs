@@ -1,0 +1,274 @@
+using BlockLora.Torch;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using BlockLora.Adapters;
+using BlockLora.Checkpoints;
+using BlockLora.Clip;
+using BlockLora.Inference;
+using BlockLora.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BlockLora.Workbook.Bench;
+
+/// <summary>
+/// Runs <c>blora bench</c>: builds ViT-B/16 with random weights (or loads <see cref="BenchConfig.ModelPath"/>),
+/// starts the PyTorch twin when it can, and times every case of <see cref="BenchCatalog"/> in rounds. Within
+/// a round each case runs on our side and on the twin's back to back (which goes first alternates), so a
+/// case and its baseline, and ours and theirs, always meet the same machine load; reported times are
+/// medians over the timed rounds and ratios are medians of the per-round ratios. Warm-up rounds are
+/// discarded; the last one also decides how many back-to-back runs a fast case needs per sample.
+/// </summary>
+public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
+{
+    private static readonly string[] ClassNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+    private readonly Action<string> log = log ?? (_ => { });
+
+    /// <summary>Runs the benchmark and writes bench.csv, bench.md and bench.html to <see cref="BenchConfig.OutputDir"/>.</summary>
+    public static (BenchResult Result, IReadOnlyList<string> Files) RunAndWrite(BenchConfig config, Action<string>? log = null)
+    {
+        var result = new BenchRunner(config, log).Run();
+        return (result, BenchReport.Write(result, config.OutputDir));
+    }
+
+    public BenchResult Run()
+    {
+        config.Validate();
+        var started = DateTimeOffset.Now;
+        var clock = Stopwatch.StartNew();
+        string loadAtStart = LoadAverage();
+        // Before anything touches libtorch: libgomp reads the policy once, when it loads.
+        string ompPolicy = OpenMpWaitPolicy.Apply(config.OmpWaitPolicy);
+        set_num_threads(config.Threads);
+        var device = DeviceSelection.Parse(config.Device);
+
+        var cases = BenchCatalog.Create(config);
+        log(config.ModelPath is null ? "building ViT-B/16 with random weights" : $"loading {config.ModelPath}");
+        using var model = config.ModelPath is { } path ? ClipCheckpoint.Load(path) : RandomClip.Create(ClipConfig.VitB16);
+        model.to(device);
+        foreach (var adapter in cases.Select(c => c.Adapter).OfType<AdapterConfig>().Distinct())
+            adapter.SelectMatrices(model.Config); // a block count that does not divide a width fails here, before anything is timed
+
+        var prompts = Enumerable.Range(0, config.Classes).Select(i => $"a photo of a {(i < ClassNames.Length ? ClassNames[i] : $"thing number {i}")}.").ToList();
+        long[,] ids = ClipTokenizer.Default.Tokenize(prompts, model.Config.ContextLength);
+        using var tokens = tensor(ids);
+        using var ours = new LibraryWorkloads(model, config, tokens, device);
+
+        PyTorchTwin? twin = null;
+        string twinStatus;
+        if (!config.Twin) twinStatus = "PyTorch twin skipped (--no-twin); no ratio column";
+        else if (device.type != TorchSharp.DeviceType.CPU) twinStatus = "PyTorch twin skipped: it runs on the CPU only; no ratio column";
+        else twin = PyTorchTwin.TryStart(config, out twinStatus);
+        using var twinScope = twin;
+        if (twin is not null)
+        {
+            log("starting the PyTorch twin");
+            try
+            {
+                twin.Setup(TwinSetup(model.Config, ids, cases));
+                twinStatus = $"{twinStatus}; {twin.Description}";
+            }
+            catch (InvalidOperationException e)
+            {
+                // Our own numbers are still worth having; the table just loses its PyTorch columns.
+                twinStatus = $"PyTorch twin failed to start ({e.Message}); no ratio column";
+                twin = null;
+            }
+        }
+        log(twinStatus);
+
+        var oursSamples = cases.ToDictionary(c => c.Id, _ => new List<BenchSample>());
+        var twinSamples = cases.ToDictionary(c => c.Id, _ => new List<BenchSample?>());
+        var inner = cases.ToDictionary(c => c.Id, _ => 1);
+        var oursPeak = new Dictionary<string, long>();
+        var twinPeak = new Dictionary<string, long>();
+        var twinCannot = new HashSet<string>();
+        int rounds = config.Warmup + config.Reps;
+        for (int round = 0; round < rounds; round++)
+        {
+            bool warmup = round < config.Warmup;
+            foreach (var c in cases)
+            {
+                bool askTwin = twin is not null && c.HasTwin && !twinCannot.Contains(c.Id);
+                // Memory is tracked in the warm-up rounds only: tracking trims the heap, which would add page-fault
+                // time to a timed sample (with no warm-up it is tracked in the timed rounds). The smallest peak over
+                // those rounds is kept, for both sides alike: a case's first run also pays one-time allocations.
+                bool trackMemory = config.Warmup == 0 || warmup;
+                BenchSample? theirs = null;
+                // Alternating who goes first cancels any advantage of running right after the other side.
+                if (askTwin && round % 2 == 1) theirs = twin!.Measure(c.Id, inner[c.Id], trackMemory);
+                var mine = ours.Measure(c, inner[c.Id], trackMemory);
+                if (askTwin && round % 2 == 0) theirs = twin!.Measure(c.Id, inner[c.Id], trackMemory);
+                if (askTwin && theirs is null) twinCannot.Add(c.Id);
+
+                if (trackMemory)
+                {
+                    oursPeak[c.Id] = oursPeak.TryGetValue(c.Id, out long seen) ? Math.Min(seen, mine.PeakDeltaBytes) : mine.PeakDeltaBytes;
+                    if (theirs is { } measured)
+                        twinPeak[c.Id] = twinPeak.TryGetValue(c.Id, out long known) ? Math.Min(known, measured.PeakDeltaBytes) : measured.PeakDeltaBytes;
+                }
+                if (round == config.Warmup - 1)
+                    inner[c.Id] = InnerRuns(Math.Max(mine.Seconds, theirs?.Seconds ?? 0));
+                if (!warmup)
+                {
+                    oursSamples[c.Id].Add(mine);
+                    twinSamples[c.Id].Add(theirs);
+                }
+                log(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round + 1}/{rounds}{(warmup ? " (warm-up)" : "")}  {c.Id,-44} ours {mine.Seconds * 1000,9:F1} ms{(theirs is { } t ? $"   pytorch {t.Seconds * 1000,9:F1} ms" : "")}"));
+            }
+        }
+
+        int usedPositions = ours.UsedTextPositions;
+        var rows = cases.Select(c => Row(c, oursSamples, twinSamples, oursPeak, twinPeak, model.Config, usedPositions, inner[c.Id])).ToList();
+        var machine = Machine(loadAtStart, device, ompPolicy);
+        return new BenchResult(config, rows, machine, twinStatus, started, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Enough back-to-back runs that one sample lasts <see cref="BenchConfig.MinSampleSeconds"/>, at most 50.</summary>
+    private int InnerRuns(double seconds) =>
+        seconds <= 0 ? 1 : Math.Clamp((int)Math.Ceiling(config.MinSampleSeconds / seconds), 1, 50);
+
+    private Dictionary<string, object> TwinSetup(ClipConfig clip, long[,] ids, IReadOnlyList<BenchCase> cases) => new()
+    {
+        ["threads"] = config.Threads,
+        ["batch"] = config.Batch,
+        ["gemm_size"] = config.GemmSize,
+        ["logit_scale"] = 100.0,
+        ["clip"] = new Dictionary<string, int>
+        {
+            ["EmbedDim"] = clip.EmbedDim, ["ImageResolution"] = clip.ImageResolution, ["VisionLayers"] = clip.VisionLayers,
+            ["VisionWidth"] = clip.VisionWidth, ["VisionHeads"] = clip.VisionHeads, ["PatchSize"] = clip.PatchSize,
+            ["ContextLength"] = clip.ContextLength, ["VocabSize"] = clip.VocabSize, ["TextWidth"] = clip.TextWidth,
+            ["TextHeads"] = clip.TextHeads, ["TextLayers"] = clip.TextLayers, ["MlpRatio"] = clip.MlpRatio,
+        },
+        ["tokens"] = Enumerable.Range(0, ids.GetLength(0)).Select(i => Enumerable.Range(0, ids.GetLength(1)).Select(j => ids[i, j]).ToArray()).ToArray(),
+        ["specs"] = cases.Where(c => c.HasTwin).Select(c => c.ToTwinSpec()).ToArray(),
+    };
+
+    private BenchRow Row(BenchCase c, Dictionary<string, List<BenchSample>> ours, Dictionary<string, List<BenchSample?>> twin,
+        Dictionary<string, long> oursPeak, Dictionary<string, long> twinPeak, ClipConfig clip, int usedPositions, int inner)
+    {
+        var mine = ours[c.Id];
+        var theirs = twin[c.Id];
+        bool twinMeasured = theirs.Count > 0 && theirs.All(s => s is not null);
+        double oursMs = 1000 * Median(mine.Select(s => s.Seconds));
+        double? twinMs = twinMeasured ? 1000 * Median(theirs.Select(s => s!.Value.Seconds)) : null;
+        double? oursOverTwin = twinMeasured ? Median(mine.Zip(theirs, (a, b) => a.Seconds / b!.Value.Seconds)) : null;
+
+        double? vs = null, twinVs = null;
+        if (c.BaselineId is { } baseline && ours.TryGetValue(baseline, out var baseSamples))
+        {
+            vs = Median(mine.Zip(baseSamples, (a, b) => a.Seconds / b.Seconds));
+            var twinBase = twin[baseline];
+            if (twinMeasured && twinBase.Count > 0 && twinBase.All(s => s is not null))
+                twinVs = Median(theirs.Zip(twinBase, (a, b) => a!.Value.Seconds / b!.Value.Seconds));
+        }
+
+        bool batchCase = c.Kind is BenchKind.Frozen or BenchKind.Train or BenchKind.Eval || c.Variant == "decode";
+        double? flop = Flop(c, clip, usedPositions);
+        var adapter = c.Adapter;
+        return new BenchRow(
+            c.Id, c.Kind.ToString().ToLowerInvariant(), c.Title, c.BaselineId,
+            oursMs, vs, twinMs, twinVs, oursOverTwin,
+            batchCase ? config.Batch / (oursMs / 1000) : null,
+            flop is { } f ? f / (oursMs / 1000) / 1e9 : null,
+            flop is { } g && twinMs is { } tm ? g / (tm / 1000) / 1e9 : null,
+            oursPeak.GetValueOrDefault(c.Id) / 1048576.0,
+            twinMeasured && twinPeak.TryGetValue(c.Id, out long tp) ? tp / 1048576.0 : null,
+            adapter is null ? null : ParameterAccounting.FromConfig(clip, adapter).Total.Parameters,
+            adapter is null || c.Kind == BenchKind.Eval && c.Variant == "merged" ? null : AdapterFlop(c, adapter, clip, usedPositions) / 1e6,
+            mine.Count, inner);
+    }
+
+    /// <summary>FLOPs of one run by formula, where one is defined (see <see cref="ClipFlops"/>).</summary>
+    private double? Flop(BenchCase c, ClipConfig clip, int usedPositions)
+    {
+        double images = config.Batch * ClipFlops.ImageForward(clip);
+        double text = config.Classes * ClipFlops.TextForward(clip, usedPositions);
+        return c.Kind switch
+        {
+            BenchKind.Gemm => ClipFlops.Gemm(config.GemmSize),
+            BenchKind.Frozen => images,
+            // Backward with frozen weights computes input gradients only: about one more forward's worth.
+            BenchKind.Train => 2 * images + (c.Encoders.HasFlag(AdapterEncoders.Text) ? 2 * text : 0),
+            BenchKind.Eval => images,
+            BenchKind.Text => config.Classes * ClipFlops.TextForward(clip, c.Variant == "full" ? clip.ContextLength : usedPositions),
+            BenchKind.Attention => ClipFlops.Attention(config.Batch, clip.VisionHeads, clip.GridSize * clip.GridSize + 1, clip.VisionWidth / clip.VisionHeads),
+            BenchKind.Adapter => c.Adapter is { } a ? AdapterFlop(c, a, clip, usedPositions) : null,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The adapters' forward FLOPs over every token they see: 2·(r·k/n + d·r) + (n−1)·k/n per token and matrix
+    /// (ParameterAccounting's counts); through a dense ΔW instead, 2·d·k per token plus building ΔW (2·d·r·k).
+    /// </summary>
+    private double AdapterFlop(BenchCase c, AdapterConfig adapter, ClipConfig clip, int usedPositions)
+    {
+        double total = 0;
+        foreach (var m in adapter.SelectMatrices(clip))
+        {
+            double tokens = m.Encoder == AdapterEncoders.Vision ? config.Batch * (clip.GridSize * clip.GridSize + 1) : config.Classes * usedPositions;
+            if (c.Variant == "dense-delta")
+                total += tokens * 2.0 * m.OutFeatures * m.InFeatures + 2.0 * m.OutFeatures * adapter.Rank * m.InFeatures;
+            else
+                total += tokens * (2.0 * ParameterAccounting.MultiplyAddsPerToken(adapter.Rank, adapter.Blocks, m.OutFeatures, m.InFeatures)
+                                   + ParameterAccounting.AdditionsPerToken(adapter.Blocks, m.InFeatures));
+        }
+        return total;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private List<string> Machine(string loadAtStart, Device device, string ompPolicy)
+    {
+        var lines = new List<string>
+        {
+            $"CPU: {CpuModel()}, {Environment.ProcessorCount} logical CPUs; memory {MemoryTotal()}",
+            $"OS: {RuntimeInformation.OSDescription}; .NET {Environment.Version}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch CPU, MKL)",
+            string.Create(CultureInfo.InvariantCulture, $"device {device}; torch threads {get_num_threads()} (interop {get_num_interop_threads()}); OMP_WAIT_POLICY {ompPolicy}"),
+            $"load average at start: {loadAtStart}; at end: {LoadAverage()} (other work on the machine inflates times; ratios within a round are robust to it)",
+            PeakMemory.Supported ? "peak memory: rise of resident memory over one sample (malloc_trim, clear_refs, VmHWM), same method both sides" : "peak memory: not measured (needs Linux /proc)",
+        };
+        return lines;
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+        }
+        catch (IOException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
+        catch (UnauthorizedAccessException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
+    }
+
+    private static string MemoryTotal()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal", StringComparison.Ordinal));
+            if (line is null) return "unknown";
+            long kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            return string.Create(CultureInfo.InvariantCulture, $"{kb / 1048576.0:F1} GiB");
+        }
+        catch (IOException) { return "unknown"; }
+        catch (UnauthorizedAccessException) { return "unknown"; }
+    }
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+        catch (UnauthorizedAccessException) { return "unknown"; }
+    }
+}

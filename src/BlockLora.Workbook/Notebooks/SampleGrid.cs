@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text;
+using BlockLora.Data;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace BlockLora.Workbook.Notebooks;
+
+/// <summary>
+/// A grid of images, one row per class: as an HTML table of inline thumbnails for a notebook, and as one PNG for
+/// <c>results/figures</c>. Thumbnails keep the aspect ratio inside a <c>thumb</c>-pixel square.
+/// </summary>
+public static class SampleGrid
+{
+    /// <summary>Up to <paramref name="perClass"/> items of each class, in label order.</summary>
+    public static IReadOnlyList<IReadOnlyList<LabeledImage>> ByClass(IEnumerable<LabeledImage> items, int classes, int perClass) =>
+        Enumerable.Range(0, classes).Select(c => (IReadOnlyList<LabeledImage>)items.Where(i => i.Label == c).Take(perClass).ToArray()).ToArray();
+
+    public static string Html(IEnumerable<LabeledImage> items, IReadOnlyList<string> classNames, int perClass = 6, int thumb = 64)
+    {
+        var html = new StringBuilder("<table style=\"border-collapse:collapse\">");
+        var rows = ByClass(items, classNames.Count, perClass);
+        for (int c = 0; c < rows.Count; c++)
+        {
+            html.Append("<tr><td style=\"padding:2px 8px;text-align:right;font-family:monospace\">")
+                .Append(WebUtility.HtmlEncode($"{c}: {classNames[c]}")).Append("</td>");
+            foreach (var item in rows[c])
+                html.Append("<td style=\"padding:1px\"><img title=\"").Append(WebUtility.HtmlEncode(Path.GetFileName(item.Path)))
+                    .Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(Thumbnail(item.Path, thumb))).Append("\"/></td>");
+            html.Append("</tr>");
+        }
+        return html.Append("</table>").ToString();
+    }
+
+    /// <summary>The grid as one PNG (rows = classes), for the figures folder.</summary>
+    public static string SavePng(IEnumerable<LabeledImage> items, int classes, string path, int perClass = 6, int thumb = 64)
+    {
+        var rows = ByClass(items, classes, perClass);
+        int gap = 2;
+        using var canvas = new Image<Rgb24>((perClass * (thumb + gap)) + gap, (rows.Count * (thumb + gap)) + gap, new Rgb24(255, 255, 255));
+        for (int r = 0; r < rows.Count; r++)
+        {
+            for (int i = 0; i < rows[r].Count; i++)
+            {
+                using var image = Image.Load<Rgb24>(rows[r][i].Path);
+                image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(thumb, thumb), Mode = ResizeMode.Max }));
+                int x0 = gap + (i * (thumb + gap)), y0 = gap + (r * (thumb + gap));
+                canvas.Mutate(x => x.DrawImage(image, new Point(x0, y0), 1f));
+            }
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        canvas.SaveAsPng(path);
+        return path;
+    }
+
+    private static byte[] Thumbnail(string path, int thumb)
+    {
+        using var image = Image.Load<Rgb24>(path);
+        image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(thumb, thumb), Mode = ResizeMode.Max }));
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,92 @@
+using BlockLora.Checkpoints;
+using BlockLora.Clip;
+using BlockLora.Data;
+using BlockLora.Evaluation;
+using BlockLora.Experiments;
+using BlockLora.Results;
+using BlockLora.Training;
+
+namespace BlockLora.Workbook.Notebooks;
+
+/// <summary>A zero-shot evaluation with what the notebook shows of it: the splits, the confusion counts and the stored row.</summary>
+public sealed record ZeroShotEvaluation(DatasetSplits Splits, EvalResult Result, RunRecord Record);
+
+/// <summary>
+/// The runs the notebooks make, as single calls on a <see cref="WorkbookProfile"/>. Each skips what the results
+/// store already holds, so rerunning a notebook (or running the same grid from the CLI first) costs nothing twice.
+/// </summary>
+public static class WorkbookExperiments
+{
+    /// <summary>
+    /// Zero-shot top-1 on a dataset's test split with its CoOp template (as the papers' zero-shot rows), keeping the
+    /// confusion counts; appends the results row unless the store already has it.
+    /// </summary>
+    public static ZeroShotEvaluation ZeroShot(ClipModel model, WorkbookProfile profile, string dataset)
+    {
+        var spec = profile.Run(dataset, RunMethods.ZeroShot, shots: 0);
+        var splits = profile.ReadDataset(dataset);
+        var result = Evaluator.Evaluate(model, splits.Test, splits.Prompts, profile.Train.Device, 64, profile.Train.DataWorkers);
+        var record = new RunRecord
+        {
+            Dataset = splits.Dataset.Name,
+            Shots = 0,
+            Seed = 0,
+            Method = RunMethods.ZeroShot,
+            Accuracy = result.Top1,
+            Device = profile.Train.Device,
+            Backbone = spec.Backbone,
+            GitCommit = GitInfo.Commit,
+        };
+        var store = new ResultsStore(profile.ResultsCsv);
+        if (!store.ReadAll().Any(r => r.Key == record.Key)) store.Append(record);
+        return new ZeroShotEvaluation(splits, result, record);
+    }
+
+    /// <summary>Runs <paramref name="config"/> (skipping finished runs) and returns the summary.</summary>
+    public static Sweep.Summary RunSweep(SweepConfig config, ITrainProgress? progress = null) => Sweep.Run(config, progress);
+
+    /// <summary>The ablation grid (rank × blocks, LoRA as n = 1) of <see cref="WorkbookProfile.AblationSweeps"/>.</summary>
+    public static IReadOnlyList<Sweep.Summary> Ablation(WorkbookProfile profile, ITrainProgress? progress = null) =>
+        profile.AblationSweeps().Select(s => Sweep.Run(s, progress)).ToArray();
+
+    /// <summary>
+    /// Cross-dataset and domain generalisation (CoCoOp's protocol): LoRA and Block-LoRA trained on
+    /// <see cref="WorkbookProfile.CrossDatasetSource"/> at <see cref="WorkbookProfile.MainShots"/> for every seed (reusing
+    /// runs already in the store), each adapter then evaluated on the cross-dataset and domain targets it has no row for.
+    /// </summary>
+    public static int CrossDataset(WorkbookProfile profile, ITrainProgress? progress = null)
+    {
+        progress ??= SilentTrainProgress.Instance;
+        string[] methods = [RunMethods.Lora, RunMethods.BlockLora];
+        Sweep.Run(new SweepConfig
+        {
+            ModelPath = profile.ModelPath,
+            DataRoot = profile.DataRoot,
+            Datasets = [profile.ResolveDataset(profile.CrossDatasetSource).Name],
+            Shots = [profile.MainShots],
+            Seeds = profile.Seeds,
+            Methods = methods,
+            Ranks = [profile.Adapter.Rank],
+            Blocks = [profile.Adapter.Blocks],
+            Adapter = profile.Adapter,
+            Train = profile.Train,
+            ResultsDir = profile.ResultsDir,
+            CustomDatasets = profile.CustomDatasets,
+        }, progress);
+
+        var targets = profile.CrossDatasetTargets.Concat(profile.DomainTargets).ToArray();
+        var done = new ResultsStore(profile.ResultsCsv).ReadAll().Select(r => r.Key).ToHashSet();
+        var pending = (from method in methods
+                       from seed in profile.Seeds
+                       let spec = profile.Run(profile.CrossDatasetSource, method, profile.MainShots, seed)
+                       let missing = targets.Where(t => !done.Contains(FewShotRun.ExpectedKey(spec, t))).ToArray()
+                       where missing.Length > 0
+                       select (spec, missing)).ToList();
+        progress.OnMessage($"cross-dataset: {pending.Sum(p => p.missing.Length)} evaluations to run, {methods.Length * profile.Seeds.Count * targets.Length - pending.Sum(p => p.missing.Length)} already stored");
+        if (pending.Count == 0) return 0;
+        using var model = ClipCheckpoint.Load(profile.ModelPath);
+        int rows = 0;
+        foreach (var (spec, missing) in pending) rows += FewShotRun.EvaluateSaved(model, spec, missing, progress).Count;
+        return rows;
+    }
+}

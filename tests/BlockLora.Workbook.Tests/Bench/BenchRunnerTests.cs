@@ -1,0 +1,111 @@
+using BlockLora.Tests;
+using System.Diagnostics;
+using BlockLora.Workbook.Bench;
+
+namespace BlockLora.Workbook.Tests.Bench;
+
+/// <summary>
+/// <c>blora bench</c> end to end on the tiny fixture: every case yields a row, ratios point at rows that
+/// exist, and the CSV, markdown and chart are written. No timing is asserted (timings are the output).
+/// The twin parts run only where a python3 with torch is installed (not in CI).
+/// </summary>
+[Collection(TrainingCollection.Name)]
+public class BenchRunnerTests
+{
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BlockLora.Research.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above the test binaries");
+    }
+
+    private static BenchConfig Tiny(string output, bool twin) => new()
+    {
+        ModelPath = Fixtures.ClipTiny("openai.safetensors"), Batch = 2, Classes = 3, Reps = 2, Warmup = 1, Ranks = [2], Blocks = [2, 8],
+        GemmSize = 64, OutputDir = output, Twin = twin, TwinScript = Path.Combine(RepositoryRoot(), "bench", "pytorch_twin.py"), MinSampleSeconds = 0,
+    };
+
+    [Fact]
+    public void Every_case_gets_a_row_and_the_report_files_are_written()
+    {
+        string output = Fixtures.TempDir();
+        var (result, files) = BenchRunner.RunAndWrite(Tiny(output, twin: false));
+
+        var ids = BenchCatalog.Create(result.Config).Select(c => c.Id).ToList();
+        Assert.Equal(ids, result.Rows.Select(r => r.Id).ToList());
+        // A consumer that finds its next batch ready waits 0 ms; everything else takes time.
+        Assert.All(result.Rows, r => Assert.True(r.Id == "data/overlap" ? r.OursMs >= 0 : r.OursMs > 0 && double.IsFinite(r.OursMs), r.Id));
+        Assert.All(result.Rows.Where(r => r.BaselineId is not null), r => Assert.Contains(r.BaselineId, ids));
+        Assert.All(result.Rows.Where(r => r.BaselineId is not null), r => Assert.NotNull(r.VsBaseline));
+        Assert.All(result.Rows, r => Assert.Null(r.OursOverTwin));
+        Assert.Contains("--no-twin", result.TwinStatus);
+
+        // q, k, v of 2 vision layers (width 128) and 2 text layers (width 64), r = 2: LoRA r(d + k) per matrix,
+        // 6·2·256 + 6·2·128 = 4,608; Block-LoRA n = 8, r(d + k/n): 6·2·144 + 6·2·72 = 2,592.
+        var lora = result.Rows.Single(r => r.Id == "train/lora/r2");
+        var blockLora = result.Rows.Single(r => r.Id == "train/block-lora/r2/n8");
+        Assert.Equal(4608, lora.TrainableParameters);
+        Assert.Equal(2592, blockLora.TrainableParameters);
+        Assert.True(blockLora.AdapterMflop < lora.AdapterMflop);
+
+        Assert.Equal(3, files.Count);
+        Assert.All(files, f => Assert.True(File.Exists(f), f));
+        string[] csv = File.ReadAllLines(Path.Combine(output, "bench.csv"));
+        Assert.Equal(ids.Count + 1, csv.Length);
+        Assert.StartsWith("id,kind,title,baseline,ours_ms", csv[0]);
+        Assert.Contains("| case |", File.ReadAllText(Path.Combine(output, "bench.md")));
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(output, "bench.html")));
+    }
+
+    [Fact]
+    public void The_twin_runs_the_same_cases_where_torch_is_installed()
+    {
+        if (!PythonHasTorch()) return; // CI has no python3-torch; the bench then prints a one-line note instead
+        var result = new BenchRunner(Tiny(Fixtures.TempDir(), twin: true)).Run();
+        Assert.StartsWith("PyTorch twin:", result.TwinStatus);
+        Assert.All(result.Rows.Where(r => r.Kind is "train" or "eval" or "adapter" or "text" or "gemm" or "frozen"),
+            r => Assert.True(r.OursOverTwin is > 0, $"{r.Id} has no ratio"));
+    }
+
+    [Fact]
+    public void The_twin_reproduces_the_fixture_outputs_where_torch_is_installed()
+    {
+        if (!PythonHasTorch()) return;
+        var start = new ProcessStartInfo(Python()!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "bench", "pytorch_twin.py"));
+        start.ArgumentList.Add("--check");
+        start.ArgumentList.Add(Fixtures.ClipTinyDir);
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        using var process = Process.Start(start)!;
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, stdout + stderr);
+        Assert.Contains("\"check\": \"ok\"", stdout);
+    }
+
+    private static bool PythonHasTorch() => Python() is not null;
+
+    private static string? Python()
+    {
+        foreach (var candidate in new[] { "python3", "/usr/bin/python3" })
+        {
+            try
+            {
+                var start = new ProcessStartInfo(candidate) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                start.ArgumentList.Add("-c");
+                start.ArgumentList.Add("import torch");
+                using var p = Process.Start(start)!;
+                p.StandardOutput.ReadToEnd();
+                p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                if (p.ExitCode == 0) return candidate;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // not installed
+            }
+        }
+        return null;
+    }
+}
