@@ -1,8 +1,8 @@
-using BlockLora.IO;
 using System.Buffers.Binary;
 using System.Collections;
 using System.Numerics;
 using System.Text;
+using BlockLora.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -15,8 +15,18 @@ public static class TinyClip
 
     public static ClipConfig Config(int visionWidth = 32, int visionLayers = 2, int textWidth = 16, int textLayers = 2, int heads = 2, int mlpRatio = 4) => new()
     {
-        EmbedDim = 16, ImageResolution = 16, PatchSize = 8, VisionLayers = visionLayers, VisionWidth = visionWidth, VisionHeads = heads,
-        ContextLength = 8, VocabSize = 64, TextWidth = textWidth, TextHeads = heads, TextLayers = textLayers, MlpRatio = mlpRatio,
+        EmbedDim = 16,
+        ImageResolution = 16,
+        PatchSize = 8,
+        VisionLayers = visionLayers,
+        VisionWidth = visionWidth,
+        VisionHeads = heads,
+        ContextLength = 8,
+        VocabSize = 64,
+        TextWidth = textWidth,
+        TextHeads = heads,
+        TextLayers = textLayers,
+        MlpRatio = mlpRatio,
     };
 
     /// <summary>A model whose every parameter is drawn from a generator seeded with <paramref name="seed"/> (the constructor leaves projections at zero).</summary>

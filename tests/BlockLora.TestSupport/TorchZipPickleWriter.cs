@@ -1,6 +1,6 @@
-using BlockLora.IO;
 using System.IO.Compression;
 using System.Text;
+using BlockLora.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 

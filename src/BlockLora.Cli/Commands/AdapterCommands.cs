@@ -67,12 +67,12 @@ public static class AdapterCommands
             { model, method, rank, blocks, targets, encoders, layers };
         command.SetAction(r => UserErrors.Run(() =>
         {
-            var adapterMethod = AdapterMethodNames.Parse(r.GetValue(method)!);
+            var adapterMethod = AdapterMethods.Parse(r.GetValue(method)!);
             var config = new AdapterConfig
             {
                 Method = adapterMethod,
                 Rank = r.GetValue(rank),
-                Blocks = adapterMethod == AdapterMethod.Lora ? 1 : r.GetValue(blocks),
+                Blocks = adapterMethod.Blocks(r.GetValue(blocks)),
                 Targets = AdapterTargetNames.Parse(r.GetValue(targets)!),
                 Encoders = AdapterEncoderNames.Parse(r.GetValue(encoders)!),
                 Layers = LayerSelection.Parse(r.GetValue(layers)!),

@@ -31,11 +31,22 @@ public static class BenchCommand
         {
             var config = new BenchConfig
             {
-                Batch = r.GetValue(batch), Threads = r.GetValue(threads), Device = r.GetValue(device)!, Reps = r.GetValue(reps), Warmup = r.GetValue(warmup),
-                Ranks = RunOptions.List(r.GetValue(ranks)!, RunOptions.Int), Blocks = RunOptions.List(r.GetValue(blocks)!, RunOptions.Int),
-                Classes = r.GetValue(classes), ModelPath = r.GetValue(model), OutputDir = r.GetValue(output)!, Python = r.GetValue(python),
-                TwinScript = r.GetValue(twinScript)!, Twin = !r.GetValue(noTwin), DataRows = !r.GetValue(noData),
-                OmpWaitPolicy = r.GetValue(ompWait)!.ToUpperInvariant(), Only = RunOptions.List(r.GetValue(only) ?? "", s => s),
+                Batch = r.GetValue(batch),
+                Threads = r.GetValue(threads),
+                Device = r.GetValue(device)!,
+                Reps = r.GetValue(reps),
+                Warmup = r.GetValue(warmup),
+                Ranks = RunOptions.List(r.GetValue(ranks)!, RunOptions.Int),
+                Blocks = RunOptions.List(r.GetValue(blocks)!, RunOptions.Int),
+                Classes = r.GetValue(classes),
+                ModelPath = r.GetValue(model),
+                OutputDir = r.GetValue(output)!,
+                Python = r.GetValue(python),
+                TwinScript = r.GetValue(twinScript)!,
+                Twin = !r.GetValue(noTwin),
+                DataRows = !r.GetValue(noData),
+                OmpWaitPolicy = r.GetValue(ompWait)!.ToUpperInvariant(),
+                Only = RunOptions.List(r.GetValue(only) ?? "", s => s),
             };
             var (result, files) = BenchRunner.RunAndWrite(config, Console.Error.WriteLine);
             Console.WriteLine(BenchReport.ToMarkdown(result));

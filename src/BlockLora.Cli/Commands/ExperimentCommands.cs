@@ -4,6 +4,8 @@ using BlockLora.Checkpoints;
 using BlockLora.Data;
 using BlockLora.Evaluation;
 using BlockLora.Experiments;
+using BlockLora.Results;
+using BlockLora.Text;
 
 namespace BlockLora.Cli.Commands;
 
@@ -25,8 +27,12 @@ public static class ExperimentCommands
             using var model = ClipCheckpoint.Load(r.GetValue(o.Model)!);
             FewShotRun.Execute(model, new RunSpec
             {
-                ModelPath = r.GetValue(o.Model)!, DataRoot = r.GetValue(o.DataRoot)!, Dataset = r.GetValue(dataset)!,
-                Method = RunMethods.ZeroShot, ResultsDir = r.GetValue(o.Results)!, Train = o.Train(r),
+                ModelPath = r.GetValue(o.Model)!,
+                DataRoot = r.GetValue(o.DataRoot)!,
+                Dataset = r.GetValue(dataset)!,
+                Method = AdapterMethod.ZeroShot,
+                ResultsDir = r.GetValue(o.Results)!,
+                Train = o.Train(r),
                 CustomDatasets = CustomDatasetFile.Discover(r.GetValue(o.DataRoot)!),
             }, SpectreTrainProgress.ForConsole());
         }));
@@ -52,14 +58,21 @@ public static class ExperimentCommands
         {
             var spec = new RunSpec
             {
-                ModelPath = r.GetValue(o.Model)!, DataRoot = r.GetValue(o.DataRoot)!, Dataset = r.GetValue(dataset)!,
-                Method = RunMethods.Validate(r.GetValue(method)!), Shots = r.GetValue(shots), Seed = r.GetValue(seed),
+                ModelPath = r.GetValue(o.Model)!,
+                DataRoot = r.GetValue(o.DataRoot)!,
+                Dataset = r.GetValue(dataset)!,
+                Method = AdapterMethods.Parse(r.GetValue(method)!),
+                Shots = r.GetValue(shots),
+                Seed = r.GetValue(seed),
                 Adapter = o.Adapter(r) with { Rank = r.GetValue(rank), Blocks = r.GetValue(blocks) },
-                Train = o.Train(r), ResultsDir = r.GetValue(o.Results)!, SplitFile = r.GetValue(splitFile),
-                AlsoEvaluateOn = RunOptions.List(r.GetValue(evalOn) ?? "", s => s), Resume = r.GetValue(resume),
+                Train = o.Train(r),
+                ResultsDir = r.GetValue(o.Results)!,
+                SplitFile = r.GetValue(splitFile),
+                AlsoEvaluateOn = RunOptions.List(r.GetValue(evalOn) ?? "", s => s),
+                Resume = r.GetValue(resume),
                 CustomDatasets = CustomDatasetFile.Discover(r.GetValue(o.DataRoot)!),
             };
-            if (spec.Method == RunMethods.ZeroShot) throw new ArgumentException("use 'blora zero-shot' for the zero-shot baseline");
+            if (spec.Method == AdapterMethod.ZeroShot) throw new ArgumentException("use 'blora zero-shot' for the zero-shot baseline");
             using var model = ClipCheckpoint.Load(spec.ModelPath);
             FewShotRun.Execute(model, spec, SpectreTrainProgress.ForConsole());
             Console.WriteLine($"run folder: {spec.RunFolder}");
@@ -84,8 +97,8 @@ public static class ExperimentCommands
             using var clip = ClipCheckpoint.Load(r.GetValue(model)!);
             using var set = r.GetValue(adapter) is { } path ? AdapterFile.Load(path, clip) : null;
             set?.MergeAll();
-            string t = r.GetValue(template) ?? (set is null ? splits.Dataset.PromptTemplate : "a photo of a {}.");
-            var result = Evaluator.Evaluate(clip, splits.Test, Evaluator.Prompts(splits.ClassNames, t), r.GetValue(device)!);
+            string t = r.GetValue(template) ?? (set is null ? splits.Dataset.PromptTemplate : PromptTemplate.Default);
+            var result = Evaluator.Evaluate(clip, splits.Test, PromptTemplate.Format(t, splits.ClassNames), r.GetValue(device)!);
             Console.WriteLine($"{splits.Dataset.Name}: top-1 {result.Top1:F2}%  mean per-class {result.MeanPerClassAccuracy:F2}%  ({result.Count} images{(result.Skipped > 0 ? $", {result.Skipped} unreadable skipped" : "")})");
             if (r.GetValue(perClass))
                 for (int c = 0; c < splits.ClassNames.Count; c++) Console.WriteLine($"  {splits.ClassNames[c],-40} {result.PerClassAccuracy[c],6:F2}%");
@@ -110,15 +123,21 @@ public static class ExperimentCommands
             var customs = CustomDatasetFile.Discover(r.GetValue(o.DataRoot)!);
             var config = new SweepConfig
             {
-                ModelPath = r.GetValue(o.Model)!, DataRoot = r.GetValue(o.DataRoot)!, CustomDatasets = customs,
+                ModelPath = r.GetValue(o.Model)!,
+                DataRoot = r.GetValue(o.DataRoot)!,
+                CustomDatasets = customs,
                 Datasets = RunOptions.List(r.GetValue(datasets)!, s => DatasetCatalog.Resolve(s, customs).Name),
-                Shots = RunOptions.List(r.GetValue(shots)!, RunOptions.Int), Seeds = RunOptions.List(r.GetValue(seeds)!, RunOptions.Int),
-                Methods = RunOptions.List(r.GetValue(methods)!, RunMethods.Validate),
-                Ranks = RunOptions.List(r.GetValue(ranks)!, RunOptions.Int), Blocks = RunOptions.List(r.GetValue(blocks)!, RunOptions.Int),
-                Adapter = o.Adapter(r), Train = o.Train(r), ResultsDir = r.GetValue(o.Results)!,
+                Shots = RunOptions.List(r.GetValue(shots)!, RunOptions.Int),
+                Seeds = RunOptions.List(r.GetValue(seeds)!, RunOptions.Int),
+                Methods = RunOptions.List(r.GetValue(methods)!, AdapterMethods.Parse),
+                Ranks = RunOptions.List(r.GetValue(ranks)!, RunOptions.Int),
+                Blocks = RunOptions.List(r.GetValue(blocks)!, RunOptions.Int),
+                Adapter = o.Adapter(r),
+                Train = o.Train(r),
+                ResultsDir = r.GetValue(o.Results)!,
             };
             var summary = Sweep.Run(config, SpectreTrainProgress.ForConsole());
-            Console.WriteLine($"sweep done: {summary.Ran} ran, {summary.Skipped} already finished, {summary.Total} in the grid; rows in {Path.Combine(config.ResultsDir, "results.csv")}");
+            Console.WriteLine($"sweep done: {summary.Ran} ran, {summary.Skipped} already finished, {summary.Total} in the grid; rows in {ResultsStore.In(config.ResultsDir).Path}");
         }));
         return command;
     }

@@ -29,7 +29,7 @@ public sealed record BenchCase(string Id, BenchKind Kind, string Title)
 
     /// <summary>The adapter set this case trains or applies, with the protocol's defaults (q, k, v; all layers).</summary>
     public AdapterConfig? Adapter => Method is { } method
-        ? new AdapterConfig { Method = method, Rank = Rank, Blocks = method == AdapterMethod.Lora ? 1 : Blocks, Encoders = Encoders }
+        ? new AdapterConfig { Method = method, Rank = Rank, Blocks = method.Blocks(Blocks), Encoders = Encoders }
         : null;
 
     /// <summary>The fields the twin reads, in its own spelling.</summary>
@@ -37,9 +37,9 @@ public sealed record BenchCase(string Id, BenchKind Kind, string Title)
     {
         ["id"] = Id,
         ["kind"] = Kind.ToString().ToLowerInvariant(),
-        ["method"] = Method is { } m ? AdapterMethodNames.Format(m) : "none",
+        ["method"] = Method is { } m ? AdapterMethods.Format(m) : "none",
         ["rank"] = Rank,
-        ["blocks"] = Method == AdapterMethod.Lora ? 1 : Blocks,
+        ["blocks"] = Method is { } n ? n.Blocks(Blocks) : Blocks,
         ["encoders"] = AdapterEncoderNames.Format(Encoders),
         ["variant"] = Variant,
     };

@@ -28,7 +28,8 @@ public static class BenchCatalog
         }
         string both = $"train/block-lora/r{r0}/n{nMax}";
         cases.Add(Adapted($"{both}/vision", BenchKind.Train, $"train step Block-LoRA r={r0} n={nMax}, vision only (text cached)", AdapterMethod.BlockLora, r0, nMax)
-            with { Encoders = AdapterEncoders.Vision, BaselineId = both });
+            with
+        { Encoders = AdapterEncoders.Vision, BaselineId = both });
 
         string dense = $"adapter/block-lora/r{r0}/n{nMax}/dense-delta";
         cases.Add(Adapted($"adapter/lora/r{r0}", BenchKind.Adapter, $"adapters only, LoRA r={r0}", AdapterMethod.Lora, r0, 1) with { BaselineId = dense });
@@ -38,9 +39,11 @@ public static class BenchCatalog
 
         cases.Add(new("eval/base", BenchKind.Eval, "eval: base model, no_grad"));
         cases.Add(Adapted($"eval/block-lora/r{r0}/n{nMax}/merged", BenchKind.Eval, $"eval: Block-LoRA r={r0} n={nMax} merged", AdapterMethod.BlockLora, r0, nMax)
-            with { Variant = "merged", BaselineId = "eval/base" });
+            with
+        { Variant = "merged", BaselineId = "eval/base" });
         cases.Add(Adapted($"eval/block-lora/r{r0}/n{nMax}/unmerged", BenchKind.Eval, $"eval: Block-LoRA r={r0} n={nMax} unmerged", AdapterMethod.BlockLora, r0, nMax)
-            with { Variant = "unmerged", BaselineId = "eval/base" });
+            with
+        { Variant = "unmerged", BaselineId = "eval/base" });
 
         cases.Add(new("text/truncated", BenchKind.Text, $"text: {config.Classes} prompts, cut at end-of-text") { BaselineId = "text/full" });
         cases.Add(new("text/full", BenchKind.Text, $"text: {config.Classes} prompts, all 77 positions") { Variant = "full" });

@@ -1,4 +1,3 @@
-using BlockLora.Torch;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -7,6 +6,7 @@ using BlockLora.Checkpoints;
 using BlockLora.Clip;
 using BlockLora.Inference;
 using BlockLora.Text;
+using BlockLora.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -138,10 +138,18 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         ["logit_scale"] = 100.0,
         ["clip"] = new Dictionary<string, int>
         {
-            ["EmbedDim"] = clip.EmbedDim, ["ImageResolution"] = clip.ImageResolution, ["VisionLayers"] = clip.VisionLayers,
-            ["VisionWidth"] = clip.VisionWidth, ["VisionHeads"] = clip.VisionHeads, ["PatchSize"] = clip.PatchSize,
-            ["ContextLength"] = clip.ContextLength, ["VocabSize"] = clip.VocabSize, ["TextWidth"] = clip.TextWidth,
-            ["TextHeads"] = clip.TextHeads, ["TextLayers"] = clip.TextLayers, ["MlpRatio"] = clip.MlpRatio,
+            ["EmbedDim"] = clip.EmbedDim,
+            ["ImageResolution"] = clip.ImageResolution,
+            ["VisionLayers"] = clip.VisionLayers,
+            ["VisionWidth"] = clip.VisionWidth,
+            ["VisionHeads"] = clip.VisionHeads,
+            ["PatchSize"] = clip.PatchSize,
+            ["ContextLength"] = clip.ContextLength,
+            ["VocabSize"] = clip.VocabSize,
+            ["TextWidth"] = clip.TextWidth,
+            ["TextHeads"] = clip.TextHeads,
+            ["TextLayers"] = clip.TextLayers,
+            ["MlpRatio"] = clip.MlpRatio,
         },
         ["tokens"] = Enumerable.Range(0, ids.GetLength(0)).Select(i => Enumerable.Range(0, ids.GetLength(1)).Select(j => ids[i, j]).ToArray()).ToArray(),
         ["specs"] = cases.Where(c => c.HasTwin).Select(c => c.ToTwinSpec()).ToArray(),

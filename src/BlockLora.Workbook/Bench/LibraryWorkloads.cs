@@ -1,8 +1,8 @@
-using BlockLora.Torch;
 using System.Diagnostics;
 using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Data;
+using BlockLora.Torch;
 using BlockLora.Training;
 using static TorchSharp.torch;
 
@@ -136,7 +136,7 @@ public sealed class LibraryWorkloads : IDisposable
             {
                 using var _ = no_grad();
                 var image = model.EncodeImage(pixels);
-                var logits = 100 * (image / image.norm(1, keepdim: true)).matmul(cachedText.t());
+                var logits = 100 * L2.Normalize(image).matmul(cachedText.t());
                 Sync(nn.functional.cross_entropy(logits, labels));
                 return 0;
             }

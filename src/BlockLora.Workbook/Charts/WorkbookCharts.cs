@@ -1,6 +1,7 @@
-using BlockLora.Workbook.Tables;
+using BlockLora.Adapters;
 using BlockLora.Experiments;
 using BlockLora.Training;
+using BlockLora.Workbook.Tables;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
@@ -15,11 +16,11 @@ namespace BlockLora.Workbook.Charts;
 /// </summary>
 public static class WorkbookCharts
 {
-    private static readonly Dictionary<string, string> MethodColors = new()
+    private static readonly Dictionary<AdapterMethod, string> MethodColors = new()
     {
-        [RunMethods.ZeroShot] = "#7f7f7f",
-        [RunMethods.Lora] = "#1f77b4",
-        [RunMethods.BlockLora] = "#d62728",
+        [AdapterMethod.ZeroShot] = "#7f7f7f",
+        [AdapterMethod.Lora] = "#1f77b4",
+        [AdapterMethod.BlockLora] = "#d62728",
     };
 
     private static readonly string[] Palette = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#ff7f0e", "#1f77b4", "#aec7e8", "#98df8a", "#c5b0d5", "#ffbb78"];
@@ -86,7 +87,7 @@ public static class WorkbookCharts
         var names = rows.Select(r => r.Dataset).ToArray();
         var chart = Chart.Combine(
         [
-            Chart.Column<double, string, string>(rows.Select(r => r.Accuracy), Keys: names, Name: "zero-shot top-1", MarkerColor: Color.fromString(MethodColors[RunMethods.ZeroShot])),
+            Chart.Column<double, string, string>(rows.Select(r => r.Accuracy), Keys: names, Name: "zero-shot top-1", MarkerColor: Color.fromString(MethodColors[AdapterMethod.ZeroShot])),
             Chart.Column<double, string, string>(rows.Select(r => 100.0 / r.Classes), Keys: names, Name: "chance", MarkerColor: Color.fromString("#c7c7c7")),
         ]);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
@@ -189,21 +190,21 @@ public static class WorkbookCharts
             bool first = p == 0, average = panels[p].StartsWith(PaperNumbers.Average, StringComparison.Ordinal);
             var rows = fewShot.Where(r => r.Dataset == panels[p]).ToArray();
             var traces = new List<GenericChart>();
-            foreach (var method in new[] { RunMethods.ZeroShot, RunMethods.Lora, RunMethods.BlockLora })
+            foreach (var method in new[] { AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora })
             {
                 var mine = rows.Where(r => r.Method == method && r.Ours is not null).OrderBy(r => r.Shots).ToArray();
                 if (mine.Length == 0) continue;
-                var (x, y) = method == RunMethods.ZeroShot
+                var (x, y) = method == AdapterMethod.ZeroShot
                     ? (labels, shots.Select(_ => mine[0].Ours!.Value).ToArray())
                     : (mine.Select(r => Label(r.Shots)).ToArray(), mine.Select(r => r.Ours!.Value).ToArray());
-                traces.Add(Chart.Line<string, double, string>(x, y, ShowMarkers: true, Name: $"{method} (ours)", ShowLegend: first,
+                traces.Add(Chart.Line<string, double, string>(x, y, ShowMarkers: true, Name: $"{AdapterMethods.Format(method)} (ours)", ShowLegend: first,
                     LineColor: Color.fromString(MethodColors[method])));
             }
-            var clipLora = rows.Where(r => r.Method == RunMethods.Lora && r.Paper is not null).OrderBy(r => r.Shots).ToArray();
+            var clipLora = rows.Where(r => r.Method == AdapterMethod.Lora && r.Paper is not null).OrderBy(r => r.Shots).ToArray();
             if (clipLora.Length > 0 && !average)
             {
                 traces.Add(Chart.Line<string, double, string>(clipLora.Select(r => Label(r.Shots)), clipLora.Select(r => r.Paper!.Value), ShowMarkers: true,
-                    Name: "CLIP-LoRA (paper, per dataset)", ShowLegend: !clipLoraShown, LineColor: Color.fromString(MethodColors[RunMethods.Lora]), LineDash: StyleParam.DrawingStyle.Dash));
+                    Name: "CLIP-LoRA (paper, per dataset)", ShowLegend: !clipLoraShown, LineColor: Color.fromString(MethodColors[AdapterMethod.Lora]), LineDash: StyleParam.DrawingStyle.Dash));
                 clipLoraShown = true;
             }
             if (average)
@@ -215,7 +216,7 @@ public static class WorkbookCharts
                     bool clip = baselines[b].Key == PaperTables.PaperClipLora;
                     traces.Add(Chart.Line<string, double, string>(line.Select(v => Label(v.Shots!.Value)), line.Select(v => v.Value!.Value), ShowMarkers: clip,
                         Name: $"{baselines[b].Key} (paper, 11-dataset average)", ShowLegend: true,
-                        LineColor: Color.fromString(clip ? MethodColors[RunMethods.Lora] : Palette[b % Palette.Length]),
+                        LineColor: Color.fromString(clip ? MethodColors[AdapterMethod.Lora] : Palette[b % Palette.Length]),
                         LineDash: clip ? StyleParam.DrawingStyle.Dash : StyleParam.DrawingStyle.Dot, LineWidth: clip ? 2.0 : 1.0));
                 }
             }
@@ -234,7 +235,7 @@ public static class WorkbookCharts
     public static GenericChart AccuracyVsParameters(IReadOnlyList<AblationRow> rows, string title, string? subtitle = null)
     {
         var traces = rows.GroupBy(r => r.Method).Select(g => Chart.Point<long, double, string>(g.Select(r => r.Parameters), g.Select(r => r.Accuracy),
-            Name: g.Key == RunMethods.Lora ? "LoRA" : "Block-LoRA", MultiText: g.Select(r => r.Method == RunMethods.Lora ? $"r={r.Rank}" : $"r={r.Rank} n={r.Blocks}").ToArray(),
+            Name: g.Key == AdapterMethod.Lora ? "LoRA" : "Block-LoRA", MultiText: g.Select(r => r.Method == AdapterMethod.Lora ? $"r={r.Rank}" : $"r={r.Rank} n={r.Blocks}").ToArray(),
             TextPosition: StyleParam.TextPosition.TopCenter, MarkerColor: Color.fromString(MethodColors[g.Key])));
         var chart = Chart.Combine(traces);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "trainable parameters", AxisType: StyleParam.AxisType.Log);

@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using static TorchSharp.torch;
 
 namespace BlockLora.Workbook.Demo;
@@ -18,8 +19,8 @@ public static class ContrastiveLoss
         if (imageFeatures.ndim != 2 || textFeatures.ndim != 2 || imageFeatures.shape[0] != textFeatures.shape[0] || imageFeatures.shape[1] != textFeatures.shape[1])
             throw new ArgumentException($"image features [{string.Join(", ", imageFeatures.shape)}] and text features [{string.Join(", ", textFeatures.shape)}] must both be [batch, dim]");
         using var scope = NewDisposeScope();
-        var image = imageFeatures / imageFeatures.norm(1, keepdim: true);
-        var text = textFeatures / textFeatures.norm(1, keepdim: true);
+        var image = L2.Normalize(imageFeatures);
+        var text = L2.Normalize(textFeatures);
         var logits = logitScale.exp() * image.matmul(text.t());
         var targets = arange(logits.shape[0], dtype: ScalarType.Int64, device: logits.device);
         var loss = (nn.functional.cross_entropy(logits, targets) + nn.functional.cross_entropy(logits.t(), targets)) / 2;

@@ -1,9 +1,10 @@
-using BlockLora.Experiments;
 using System.Diagnostics;
 using System.Globalization;
 using BlockLora.Adapters;
 using BlockLora.Clip;
+using BlockLora.Experiments;
 using BlockLora.Text;
+using BlockLora.Torch;
 using BlockLora.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -184,7 +185,7 @@ public static class ContrastivePretrainer
         using var scope = NewDisposeScope();
         var prompts = classes.Select(c => $"a photo of a {FashionCaptions.Synonyms[c][0]}.").ToList();
         var text = model.EncodeText(tensor(ClipTokenizer.Default.Tokenize(prompts, model.Config.ContextLength)));
-        text = text / text.norm(1, keepdim: true);
+        text = L2.Normalize(text);
         var indices = Enumerable.Range(0, test.Count).Where(i => classes.Contains(test.Labels[i])).ToArray();
         long correct = 0;
         for (int start = 0; start < indices.Length; start += EvalBatch)

@@ -1,9 +1,10 @@
+using BlockLora.Adapters;
 using BlockLora.Experiments;
-using BlockLora.Workbook.Figures;
 using BlockLora.IO;
+using BlockLora.Results;
+using BlockLora.Workbook.Figures;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
-using BlockLora.Results;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace BlockLora.Workbook.Demo;
@@ -21,16 +22,16 @@ public static class DemoChart
 
     public static GenericChart Build(IReadOnlyList<DemoTask> tasks, IReadOnlyList<DemoRow> rows)
     {
-        var labels = rows.Where(r => r.Method != RunMethods.ZeroShot).Select(r => r.Label).Distinct().ToList();
+        var labels = rows.Where(r => r.Method != AdapterMethod.ZeroShot).Select(r => r.Label).Distinct().ToList();
         var panels = new List<GenericChart>();
         for (int t = 0; t < tasks.Count; t++)
         {
             var taskRows = rows.Where(r => r.Task == tasks[t].Name).ToList();
-            var shots = taskRows.Where(r => r.Method != RunMethods.ZeroShot).Select(r => r.Shots).Distinct().Order().ToList();
+            var shots = taskRows.Where(r => r.Method != AdapterMethod.ZeroShot).Select(r => r.Shots).Distinct().Order().ToList();
             // Shots as categories: 1, 4, 16 evenly spaced reads better than a linear axis.
             var x = shots.Select(s => $"{s}-shot").ToList();
             var traces = new List<GenericChart>();
-            var zeroShot = taskRows.FirstOrDefault(r => r.Method == RunMethods.ZeroShot);
+            var zeroShot = taskRows.FirstOrDefault(r => r.Method == AdapterMethod.ZeroShot);
             if (zeroShot is not null)
                 traces.Add(Line(x, x.Select(_ => zeroShot.Accuracy), "zero-shot", Palette[0], dashed: true, showLegend: t == 0));
             for (int m = 0; m < labels.Count; m++)

@@ -51,16 +51,15 @@ public sealed record DemoConfig
     public string ChromiumPath { get; init; } = DemoChart.DefaultChromium;
 
     /// <summary>Optimizer steps for a shot count (<see cref="Schedule"/>, or <see cref="QuickIterations"/>).</summary>
-    public int IterationsFor(int shots) => Train(shots).TotalIterations;
+    public int IterationsFor(int shots) => Train.TotalIterations(shots);
 
     public IReadOnlyList<int> EffectiveShots => Quick ? [Shots[0]] : Shots;
 
     public IReadOnlyList<int> EffectiveBlocks => Quick ? [Blocks[Blocks.Count / 2]] : Blocks;
 
-    public TrainConfig Train(int shots) => Schedule with
+    /// <summary>The demo's schedule with this config's overrides; each run's shot count and seed come from its <see cref="RunSpec"/>.</summary>
+    public TrainConfig Train => Schedule with
     {
-        Shots = shots,
-        Seed = Seed,
         Iterations = Quick ? QuickIterations : null,
         LearningRate = LearningRate,
         DataWorkers = DataWorkers,

@@ -19,8 +19,17 @@ public static class DemoModel
 
     public static ClipConfig Config { get; } = new()
     {
-        EmbedDim = 128, ImageResolution = 28, PatchSize = 7, VisionLayers = 4, VisionWidth = 128, VisionHeads = 2,
-        ContextLength = 77, VocabSize = 49408, TextWidth = 128, TextHeads = 2, TextLayers = 3,
+        EmbedDim = 128,
+        ImageResolution = 28,
+        PatchSize = 7,
+        VisionLayers = 4,
+        VisionWidth = 128,
+        VisionHeads = 2,
+        ContextLength = 77,
+        VocabSize = 49408,
+        TextWidth = 128,
+        TextHeads = 2,
+        TextLayers = 3,
     };
 
     /// <summary>The committed checkpoint as the build copies it next to the assemblies (see BlockLora.Workbook.csproj).</summary>

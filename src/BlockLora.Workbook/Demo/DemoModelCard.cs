@@ -1,6 +1,6 @@
-using BlockLora.Experiments;
 using System.Globalization;
 using System.Text;
+using BlockLora.Experiments;
 using BlockLora.IO;
 
 namespace BlockLora.Workbook.Demo;

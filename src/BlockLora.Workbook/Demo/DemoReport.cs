@@ -1,6 +1,7 @@
-using BlockLora.Experiments;
 using System.Globalization;
 using System.Text;
+using BlockLora.Adapters;
+using BlockLora.Experiments;
 
 namespace BlockLora.Workbook.Demo;
 
@@ -25,10 +26,10 @@ public sealed record DemoReport(
         text.AppendLine(header).AppendLine(new string('-', header.Length));
         foreach (var task in Tasks)
         {
-            var zeroShot = Rows.FirstOrDefault(r => r.Task == task.Name && r.Method == RunMethods.ZeroShot);
+            var zeroShot = Rows.FirstOrDefault(r => r.Task == task.Name && r.Method == AdapterMethod.ZeroShot);
             foreach (var r in Rows.Where(r => r.Task == task.Name))
             {
-                bool zs = r.Method == RunMethods.ZeroShot;
+                bool zs = r.Method == AdapterMethod.ZeroShot;
                 string gain = zs || zeroShot is null ? "" : (r.Accuracy - zeroShot.Accuracy).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                     $"{r.Task,-15} {r.Label,-16} {(zs ? "-" : r.Shots.ToString(CultureInfo.InvariantCulture)),5} {(zs ? "-" : r.Iterations.ToString(CultureInfo.InvariantCulture)),6} {r.Accuracy,8:F1} {gain,12} {r.TrainableParameters,10:N0} {(zs ? "-" : r.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)),8}"));

@@ -1,17 +1,15 @@
+using BlockLora.Adapters;
 using BlockLora.Experiments;
 
 namespace BlockLora.Workbook.Demo;
 
 /// <summary>One line of the demo's table: a method at a shot count on a task, with what it cost.</summary>
 /// <param name="AdapterPath">The saved adapter (null for zero-shot).</param>
-public sealed record DemoRow(string Task, string Method, int Shots, int Blocks, int Iterations, double Accuracy, long TrainableParameters, double TrainSeconds, string? AdapterPath)
+public sealed record DemoRow(string Task, AdapterMethod Method, int Shots, int Blocks, int Iterations, double Accuracy, long TrainableParameters, double TrainSeconds, string? AdapterPath)
 {
     public string Label => LabelFor(Method, Blocks);
 
-    public static string LabelFor(string method, int blocks) => method switch
-    {
-        RunMethods.ZeroShot => "zero-shot",
-        RunMethods.Lora => "LoRA",
-        _ => $"Block-LoRA n={blocks}",
-    };
+    /// <summary>"zero-shot", "LoRA", "Block-LoRA n=4": the demo keeps r fixed, so its labels name only n.</summary>
+    public static string LabelFor(AdapterMethod method, int blocks) =>
+        method == AdapterMethod.BlockLora ? $"{method.DisplayName()} n={blocks}" : method.DisplayName();
 }

@@ -1,9 +1,10 @@
-using BlockLora.Experiments;
 using System.Diagnostics;
 using System.Globalization;
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
+using BlockLora.Experiments;
 using BlockLora.IO;
+using BlockLora.Results;
 using BlockLora.Training;
 
 namespace BlockLora.Workbook.Demo;
@@ -61,11 +62,19 @@ public static class DemoRunner
             var (task, method, shots, blocks) = plan[i];
             var spec = new RunSpec
             {
-                ModelPath = config.ModelPath, DataRoot = dataRoot, Dataset = task.Name, Method = method, Shots = shots, Seed = config.Seed,
-                Adapter = new AdapterConfig { Rank = config.Rank, Blocks = blocks }, Train = config.Train(shots),
-                ResultsDir = config.ResultsDir, CustomDatasets = customs, Resume = false,
+                ModelPath = config.ModelPath,
+                DataRoot = dataRoot,
+                Dataset = task.Name,
+                Method = method,
+                Shots = shots,
+                Seed = config.Seed,
+                Adapter = new AdapterConfig { Rank = config.Rank, Blocks = blocks },
+                Train = config.Train,
+                ResultsDir = config.ResultsDir,
+                CustomDatasets = customs,
+                Resume = false,
             };
-            bool zeroShot = method == RunMethods.ZeroShot;
+            bool zeroShot = method == AdapterMethod.ZeroShot;
             var label = DemoRow.LabelFor(method, blocks);
             progress.OnMessage($"[{i + 1}/{plan.Count}] {task.Name}: {label}{(zeroShot ? " (CoOp template, no training)" : $", {shots}-shot, {config.IterationsFor(shots)} iterations")}");
             var record = FewShotRun.Execute(model, spec, progress)[0];
@@ -85,23 +94,23 @@ public static class DemoRunner
         if (pngMessage is not null && File.Exists(png)) File.Delete(png); // never leave a stale figure beside a fresh table
 
         string summary = Path.Combine(config.ResultsDir, SummaryName);
-        var report = new DemoReport(config, tasks, rows, switching, Path.Combine(config.ResultsDir, "results.csv"), html,
+        var report = new DemoReport(config, tasks, rows, switching, ResultsStore.In(config.ResultsDir).Path, html,
             pngMessage is null ? png : null, pngMessage, summary, clock.Elapsed.TotalSeconds);
         AtomicFile.WriteAllText(summary, report.FormatSummary());
         return report with { Seconds = clock.Elapsed.TotalSeconds };
     }
 
     /// <summary>Per task: zero-shot, then per shot count LoRA and Block-LoRA at each n.</summary>
-    private static List<(DemoTask Task, string Method, int Shots, int Blocks)> Plan(DemoConfig config, IReadOnlyList<DemoTask> tasks)
+    private static List<(DemoTask Task, AdapterMethod Method, int Shots, int Blocks)> Plan(DemoConfig config, IReadOnlyList<DemoTask> tasks)
     {
-        var plan = new List<(DemoTask, string, int, int)>();
+        var plan = new List<(DemoTask, AdapterMethod, int, int)>();
         foreach (var task in tasks)
         {
-            plan.Add((task, RunMethods.ZeroShot, config.EffectiveShots[0], 1));
+            plan.Add((task, AdapterMethod.ZeroShot, config.EffectiveShots[0], 1));
             foreach (int shots in config.EffectiveShots)
             {
-                plan.Add((task, RunMethods.Lora, shots, 1));
-                foreach (int n in config.EffectiveBlocks) plan.Add((task, RunMethods.BlockLora, shots, n));
+                plan.Add((task, AdapterMethod.Lora, shots, 1));
+                foreach (int n in config.EffectiveBlocks) plan.Add((task, AdapterMethod.BlockLora, shots, n));
             }
         }
         return plan;
@@ -115,15 +124,15 @@ public static class DemoRunner
     {
         int shots = config.EffectiveShots.Max();
         int blocks = config.EffectiveBlocks[config.EffectiveBlocks.Count / 2];
-        SwitchCandidate Candidate(DemoTask task, string method, int n)
+        SwitchCandidate Candidate(DemoTask task, AdapterMethod method, int n)
         {
             var row = rows.Single(r => r.Task == task.Name && r.Method == method && r.Shots == shots && r.Blocks == n);
-            string name = $"{task.Name}/{method}{(method == RunMethods.BlockLora ? $"-n{n}" : "")}/{shots}-shot";
+            string name = $"{task.Name}/{AdapterMethods.Format(method)}{(method == AdapterMethod.BlockLora ? $"-n{n}" : "")}/{shots}-shot";
             return new SwitchCandidate(name, task, row.AdapterPath!, row.Accuracy);
         }
         return tasks.Count > 1
-            ? tasks.Select(t => Candidate(t, RunMethods.BlockLora, blocks)).ToList()
-            : [Candidate(tasks[0], RunMethods.Lora, 1), Candidate(tasks[0], RunMethods.BlockLora, blocks)];
+            ? tasks.Select(t => Candidate(t, AdapterMethod.BlockLora, blocks)).ToList()
+            : [Candidate(tasks[0], AdapterMethod.Lora, 1), Candidate(tasks[0], AdapterMethod.BlockLora, blocks)];
     }
 
     /// <summary>One line for the terminal after the table.</summary>

@@ -1,4 +1,5 @@
 using BlockLora.Data;
+using BlockLora.Text;
 
 namespace BlockLora.Workbook.Demo;
 
@@ -15,7 +16,7 @@ public static class DemoTasks
     public const string DigitsName = "Digits";
     public const string FashionSeenName = "FashionSeen";
     public const string FashionNegativeName = "FashionHeldOutNegative";
-    private const string FashionTemplate = "a photo of a {}.";
+    private const string FashionTemplate = PromptTemplate.Default;
 
     /// <summary>The held-out Fashion-MNIST task as a dataset description (what <see cref="PrepareFashion(string, string, IReadOnlyList{int}, int, int, int)"/> writes).</summary>
     public static DatasetInfo FashionDataset(int classCount) => DatasetInfo.CustomCoOp(FashionName, "fashion-heldout", FashionTemplate, classCount,
@@ -113,7 +114,7 @@ public static class DemoTasks
         var classNames = classes.Select(c => FashionMnist.ClassNames[c]).ToList();
         write(dataRoot, dataset, classNames, splits);
         CopyLicence(FashionMnist.CopyrightFile, dataRoot, dataset);
-        return new DemoTask(dataset, title + " (" + string.Join(", ", classNames.Select(DatasetInfo.PromptClassName)) + ")",
+        return new DemoTask(dataset, title + " (" + string.Join(", ", classNames.Select(PromptTemplate.ClassName)) + ")",
             classNames, trainPerClass, splits["test"].Count);
     }
 

@@ -1,8 +1,8 @@
+using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
-using System.Text.RegularExpressions;
-using System.Diagnostics;
 
 namespace BlockLora.Workbook.Figures;
 

@@ -1,3 +1,4 @@
+using BlockLora.Adapters;
 using BlockLora.Checkpoints;
 using BlockLora.Clip;
 using BlockLora.Data;
@@ -23,22 +24,11 @@ public static class WorkbookExperiments
     /// </summary>
     public static ZeroShotEvaluation ZeroShot(ClipModel model, WorkbookProfile profile, string dataset)
     {
-        var spec = profile.Run(dataset, RunMethods.ZeroShot, shots: 0);
+        var spec = profile.Run(dataset, AdapterMethod.ZeroShot, shots: 0);
         var splits = profile.ReadDataset(dataset);
         var result = Evaluator.Evaluate(model, splits.Test, splits.Prompts, profile.Train.Device, 64, profile.Train.DataWorkers);
-        var record = new RunRecord
-        {
-            Dataset = splits.Dataset.Name,
-            Shots = 0,
-            Seed = 0,
-            Method = RunMethods.ZeroShot,
-            Accuracy = result.Top1,
-            Device = profile.Train.Device,
-            Backbone = spec.Backbone,
-            GitCommit = GitInfo.Commit,
-        };
-        var store = new ResultsStore(profile.ResultsCsv);
-        if (!store.ReadAll().Any(r => r.Key == record.Key)) store.Append(record);
+        var record = FewShotRun.Identity(spec) with { Accuracy = result.Top1 };
+        if (!FinishedRuns.In(profile.ResultsDir).Contains(spec)) ResultsStore.In(profile.ResultsDir).Append(record);
         return new ZeroShotEvaluation(splits, result, record);
     }
 
@@ -57,7 +47,7 @@ public static class WorkbookExperiments
     public static int CrossDataset(WorkbookProfile profile, ITrainProgress? progress = null)
     {
         progress ??= SilentTrainProgress.Instance;
-        string[] methods = [RunMethods.Lora, RunMethods.BlockLora];
+        var methods = AdapterMethods.Adapted;
         Sweep.Run(new SweepConfig
         {
             ModelPath = profile.ModelPath,
@@ -75,11 +65,11 @@ public static class WorkbookExperiments
         }, progress);
 
         var targets = profile.CrossDatasetTargets.Concat(profile.DomainTargets).ToArray();
-        var done = new ResultsStore(profile.ResultsCsv).ReadAll().Select(r => r.Key).ToHashSet();
+        var done = FinishedRuns.In(profile.ResultsDir);
         var pending = (from method in methods
                        from seed in profile.Seeds
                        let spec = profile.Run(profile.CrossDatasetSource, method, profile.MainShots, seed)
-                       let missing = targets.Where(t => !done.Contains(FewShotRun.ExpectedKey(spec, t))).ToArray()
+                       let missing = targets.Where(t => !done.Contains(spec, t)).ToArray()
                        where missing.Length > 0
                        select (spec, missing)).ToList();
         progress.OnMessage($"cross-dataset: {pending.Sum(p => p.missing.Length)} evaluations to run, {methods.Length * profile.Seeds.Count * targets.Length - pending.Sum(p => p.missing.Length)} already stored");

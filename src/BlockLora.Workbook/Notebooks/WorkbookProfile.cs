@@ -2,8 +2,9 @@ using System.Globalization;
 using BlockLora.Adapters;
 using BlockLora.Data;
 using BlockLora.Experiments;
-using BlockLora.Workbook.Demo;
+using BlockLora.Results;
 using BlockLora.Training;
+using BlockLora.Workbook.Demo;
 
 namespace BlockLora.Workbook.Notebooks;
 
@@ -65,7 +66,7 @@ public sealed record WorkbookProfile
     public required string FiguresDir { get; init; }
     /// <summary>The published numbers (CSV files with their sources).</summary>
     public string PaperDir => Path.Combine(RepoRoot, "results", "paper");
-    public string ResultsCsv => Path.Combine(ResultsDir, "results.csv");
+    public string ResultsCsv => ResultsStore.In(ResultsDir).Path;
     public bool IsSmoke => Name == SmokeName;
     /// <summary>
     /// What the "ours" columns beside the published numbers are called: in the smoke profile they come from the toy demo
@@ -240,16 +241,13 @@ public sealed record WorkbookProfile
         new("figures", FiguresDir),
     ];
 
-    /// <summary>Training settings for one run of <paramref name="shots"/> shots.</summary>
-    public TrainConfig TrainFor(int shots, int seed = 1) => Train with { Shots = shots, Seed = seed };
-
     /// <summary>One run of this profile.</summary>
-    public RunSpec Run(string dataset, string method, int shots, int seed = 1, int? rank = null, int? blocks = null) => new()
+    public RunSpec Run(string dataset, AdapterMethod method, int shots, int seed = 1, int? rank = null, int? blocks = null) => new()
     {
         ModelPath = ModelPath,
         DataRoot = DataRoot,
         Dataset = ResolveDataset(dataset).Name,
-        Method = RunMethods.Validate(method),
+        Method = method,
         Shots = shots,
         Seed = seed,
         Adapter = Adapter with { Rank = rank ?? Adapter.Rank, Blocks = blocks ?? Adapter.Blocks },
@@ -266,7 +264,7 @@ public sealed record WorkbookProfile
         Datasets = Datasets.Select(d => ResolveDataset(d).Name).ToArray(),
         Shots = Shots,
         Seeds = Seeds,
-        Methods = [RunMethods.ZeroShot, RunMethods.Lora, RunMethods.BlockLora],
+        Methods = AdapterMethods.All,
         Ranks = [Adapter.Rank],
         Blocks = [Adapter.Blocks],
         Adapter = Adapter,
@@ -292,9 +290,9 @@ public sealed record WorkbookProfile
             CustomDatasets = CustomDatasets,
         };
         var sweeps = new List<SweepConfig>();
-        if (AblationBlocks.Contains(1)) sweeps.Add(common with { Methods = [RunMethods.Lora], Blocks = [1] });
+        if (AblationBlocks.Contains(1)) sweeps.Add(common with { Methods = [AdapterMethod.Lora], Blocks = [1] });
         var blocks = AblationBlocks.Where(n => n > 1).ToArray();
-        if (blocks.Length > 0) sweeps.Add(common with { Methods = [RunMethods.BlockLora], Blocks = blocks });
+        if (blocks.Length > 0) sweeps.Add(common with { Methods = [AdapterMethod.BlockLora], Blocks = blocks });
         return sweeps;
     }
 }

@@ -1,7 +1,7 @@
-using BlockLora.Results;
 using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Experiments;
+using BlockLora.Results;
 using Deedle;
 
 namespace BlockLora.Workbook.Tables;
@@ -13,7 +13,7 @@ namespace BlockLora.Workbook.Tables;
 public sealed record ComparisonRow(
     string Dataset,
     int Shots,
-    string Method,
+    AdapterMethod Method,
     double? Ours,
     double? OursStd,
     int Seeds,
@@ -27,7 +27,7 @@ public sealed record ComparisonRow(
 public sealed record AblationRow(
     int Rank,
     int Blocks,
-    string Method,
+    AdapterMethod Method,
     double Accuracy,
     double Std,
     int Seeds,
@@ -49,11 +49,11 @@ public static class PaperTables
     public const string PaperClipLora = "CLIP-LoRA";
     public const string PaperBlockLora = "Block-LoRA";
 
-    public static string PaperMethodFor(string method) => method switch
+    public static string PaperMethodFor(AdapterMethod method) => method switch
     {
-        RunMethods.ZeroShot => PaperZeroShot,
-        RunMethods.Lora => PaperClipLora,
-        RunMethods.BlockLora => PaperBlockLora,
+        AdapterMethod.ZeroShot => PaperZeroShot,
+        AdapterMethod.Lora => PaperClipLora,
+        AdapterMethod.BlockLora => PaperBlockLora,
         _ => throw new ArgumentException($"unknown method '{method}'"),
     };
 
@@ -89,9 +89,9 @@ public static class PaperTables
     public static IReadOnlyList<ComparisonRow> Transfer(IEnumerable<MethodSummary> ours, IReadOnlyList<PaperValue> paper, string paperTable,
         string source, IReadOnlyList<string> targets, int shots, int rank, int blocks)
     {
-        var own = Configured(ours, rank, blocks).Where(s => s.Dataset == source && s.Shots == shots && s.Method != RunMethods.ZeroShot).ToList();
+        var own = Configured(ours, rank, blocks).Where(s => s.Dataset == source && s.Shots == shots && s.Method != AdapterMethod.ZeroShot).ToList();
         var rows = new List<ComparisonRow>();
-        foreach (var method in new[] { RunMethods.Lora, RunMethods.BlockLora })
+        foreach (var method in new[] { AdapterMethod.Lora, AdapterMethod.BlockLora })
         {
             foreach (var target in targets.Prepend(source))
             {
@@ -115,13 +115,13 @@ public static class PaperTables
     public static IReadOnlyList<AblationRow> Ablation(IEnumerable<MethodSummary> ours, IReadOnlyList<PaperValue> paper, ClipConfig clip,
         AdapterConfig adapter, string dataset, int shots)
     {
-        return ours.Where(s => s.Dataset == dataset && s.EvalDataset.Length == 0 && s.Shots == shots && s.Method != RunMethods.ZeroShot)
+        return ours.Where(s => s.Dataset == dataset && s.EvalDataset.Length == 0 && s.Shots == shots && s.Method != AdapterMethod.ZeroShot)
             .OrderBy(s => s.Rank).ThenBy(s => s.Blocks)
             .Select(s =>
             {
                 var config = adapter with
                 {
-                    Method = s.Method == RunMethods.Lora ? AdapterMethod.Lora : AdapterMethod.BlockLora,
+                    Method = s.Method,
                     Rank = s.Rank,
                     Blocks = s.Blocks,
                 };
@@ -206,9 +206,10 @@ public static class PaperTables
             {
                 var r = g.FirstOrDefault(x => x.Method == m);
                 string name = PaperMethodFor(m);
-                cells[$"{m} ({oursLabel})"] = r?.Ours;
+                string ours = AdapterMethods.Format(m);
+                cells[$"{ours} ({oursLabel})"] = r?.Ours;
                 cells[$"{name} (paper)"] = r?.Paper;
-                cells[$"{m} − paper"] = r?.Difference;
+                cells[$"{ours} − paper"] = r?.Difference;
             }
             return cells;
         }).ToList();
@@ -225,14 +226,14 @@ public static class PaperTables
     }
 
     private static IEnumerable<MethodSummary> Configured(IEnumerable<MethodSummary> ours, int rank, int blocks) =>
-        ours.Where(s => s.Method == RunMethods.ZeroShot || (s.Method == RunMethods.Lora && s.Rank == rank) || (s.Method == RunMethods.BlockLora && s.Rank == rank && s.Blocks == blocks));
+        ours.Where(s => s.Method == AdapterMethod.ZeroShot || (s.Method == AdapterMethod.Lora && s.Rank == rank) || (s.Method == AdapterMethod.BlockLora && s.Rank == rank && s.Blocks == blocks));
 
-    private static int MethodOrder(string method) => Array.IndexOf(RunMethods.All, method);
+    private static int MethodOrder(AdapterMethod method) => Array.IndexOf(AdapterMethods.All, method);
 
     private static PaperValue? Find(IReadOnlyList<PaperValue> paper, string table, string method, string dataset, int? shots) =>
         paper.FirstOrDefault(p => p.Table == table && p.Method == method && p.Dataset == dataset && (shots is null || p.Shots == shots));
 
-    private static ComparisonRow Row(string dataset, int shots, string method, double? ours, double? std, int seeds, PaperValue? paper) =>
+    private static ComparisonRow Row(string dataset, int shots, AdapterMethod method, double? ours, double? std, int seeds, PaperValue? paper) =>
         new(dataset, shots, method, ours, std, seeds, paper?.Method ?? PaperMethodFor(method), paper?.Value,
             ours is double o && paper?.Value is double p ? o - p : null,
             paper?.Status ?? "no published number", paper?.Source ?? "");

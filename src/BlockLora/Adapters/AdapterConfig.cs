@@ -51,6 +51,7 @@ public sealed record AdapterConfig
     public void Validate()
     {
         if (Rank <= 0) throw new ArgumentException($"rank r must be positive, got r={Rank}");
+        if (Method == AdapterMethod.ZeroShot) throw new ArgumentException("zero-shot has no adapter; use lora or block-lora");
         if (Blocks <= 0) throw new ArgumentException($"block count n must be positive, got n={Blocks}");
         if (Method == AdapterMethod.Lora && Blocks != 1)
             throw new ArgumentException($"LoRA has a single block (n=1), got n={Blocks}; use Block-LoRA for n > 1");

@@ -19,7 +19,7 @@ public sealed record AdapterFileSummary(
         var rows = new List<(string, string)>
         {
             ("file", Path),
-            ("method", AdapterMethodNames.Format(c.Method)),
+            ("method", AdapterMethods.Format(c.Method)),
             ("rank", c.Rank.ToString(CultureInfo.InvariantCulture)),
             ("blocks", c.Blocks.ToString(CultureInfo.InvariantCulture)),
             ("alpha", c.Alpha.ToString("R", CultureInfo.InvariantCulture)),

@@ -45,7 +45,7 @@ public static class AdapterMetadata
         {
             [Key.Format] = FormatName,
             [Key.Version] = CurrentVersion,
-            [Key.Method] = AdapterMethodNames.Format(config.Method),
+            [Key.Method] = AdapterMethods.Format(config.Method),
             [Key.Rank] = config.Rank.ToString(CultureInfo.InvariantCulture),
             [Key.Blocks] = config.Blocks.ToString(CultureInfo.InvariantCulture),
             [Key.Alpha] = config.Alpha.ToString("R", CultureInfo.InvariantCulture),
@@ -81,7 +81,7 @@ public static class AdapterMetadata
         if (version != CurrentVersion) throw new AdapterFileException($"{source}: adapter file version '{version}' is not supported (this library reads version {CurrentVersion})");
 
         string methodText = Required(metadata, Key.Method, source);
-        if (!AdapterMethodNames.TryParse(methodText, out var method))
+        if (!AdapterMethods.TryParse(methodText, out var method) || method == AdapterMethod.ZeroShot)
             throw new AdapterFileException($"{source}: unknown method '{methodText}' (expected lora or block-lora)");
         try
         {

@@ -1,8 +1,15 @@
 namespace BlockLora.Adapters;
 
-/// <summary>Which low-rank adapter a config builds.</summary>
+/// <summary>
+/// How a run adapts CLIP: not at all (the zero-shot baseline), with LoRA, or with Block-LoRA. The one method type of
+/// the project: runs, sweeps, results rows, tables, the CLI and the notebooks all use it; its names in files and on the
+/// command line are <see cref="AdapterMethods.Format"/>'s.
+/// </summary>
 public enum AdapterMethod
 {
+    /// <summary>The frozen model with the dataset's prompt template; no adapter.</summary>
+    ZeroShot,
+
     /// <summary>Classic LoRA: ΔW = B·A with A [r, k] (block count 1).</summary>
     Lora,
 
@@ -10,21 +17,29 @@ public enum AdapterMethod
     BlockLora,
 }
 
-/// <summary>The names <see cref="AdapterMethod"/> has in adapter files and on the command line.</summary>
-public static class AdapterMethodNames
+/// <summary>Names, parsing and the per-method rules of <see cref="AdapterMethod"/>.</summary>
+public static class AdapterMethods
 {
+    /// <summary>Every method, in the order tables list them.</summary>
+    public static readonly AdapterMethod[] All = [AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora];
+
+    /// <summary>The methods that train an adapter.</summary>
+    public static readonly AdapterMethod[] Adapted = [AdapterMethod.Lora, AdapterMethod.BlockLora];
+
     public static string Format(AdapterMethod method) => method switch
     {
+        AdapterMethod.ZeroShot => "zero-shot",
         AdapterMethod.Lora => "lora",
         AdapterMethod.BlockLora => "block-lora",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "unknown adapter method"),
     };
 
-    /// <summary>Accepts <c>lora</c> and <c>block-lora</c> (also <c>blocklora</c>, <c>block_lora</c>), any case.</summary>
+    /// <summary>Accepts <c>zero-shot</c>, <c>lora</c> and <c>block-lora</c> (also <c>blocklora</c>, <c>block_lora</c>, <c>zeroshot</c>), any case.</summary>
     public static bool TryParse(string text, out AdapterMethod method)
     {
         switch (text.Trim().ToLowerInvariant())
         {
+            case "zero-shot" or "zeroshot" or "zero_shot": method = AdapterMethod.ZeroShot; return true;
             case "lora": method = AdapterMethod.Lora; return true;
             case "block-lora" or "blocklora" or "block_lora": method = AdapterMethod.BlockLora; return true;
             default: method = default; return false;
@@ -33,5 +48,32 @@ public static class AdapterMethodNames
 
     public static AdapterMethod Parse(string text) => TryParse(text, out var method)
         ? method
-        : throw new ArgumentException($"unknown adapter method '{text}' (expected lora or block-lora)");
+        : throw new ArgumentException($"unknown method '{text}' (use zero-shot, lora or block-lora)");
+
+    /// <summary>
+    /// The block count n a method runs with when n is asked for: LoRA is Block-LoRA with a single block, so it always
+    /// has n = 1 whatever a grid or option says; zero-shot has no adapter and no blocks (0).
+    /// </summary>
+    public static int Blocks(this AdapterMethod method, int requested) => method switch
+    {
+        AdapterMethod.ZeroShot => 0,
+        AdapterMethod.Lora => 1,
+        _ => requested,
+    };
+
+    /// <summary>"zero-shot", "LoRA r=2", "Block-LoRA r=2 n=8": how charts and tables name a configuration.</summary>
+    public static string Label(this AdapterMethod method, int rank, int blocks) => method switch
+    {
+        AdapterMethod.ZeroShot => "zero-shot",
+        AdapterMethod.Lora => $"LoRA r={rank}",
+        _ => $"Block-LoRA r={rank} n={blocks}",
+    };
+
+    /// <summary>"zero-shot", "LoRA", "Block-LoRA": the display name of the method alone.</summary>
+    public static string DisplayName(this AdapterMethod method) => method switch
+    {
+        AdapterMethod.ZeroShot => "zero-shot",
+        AdapterMethod.Lora => "LoRA",
+        _ => "Block-LoRA",
+    };
 }

@@ -120,8 +120,6 @@ public sealed class AdapterSet : IDisposable
     }
 
     /// <summary>Detaches the set from its model and frees its tensors.</summary>
-    public void Remove() => Dispose();
-
     public void Dispose()
     {
         if (disposed) return;

@@ -1,6 +1,6 @@
-using BlockLora.Torch;
-using BlockLora.Clip;
 using System.Text;
+using BlockLora.Clip;
+using BlockLora.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

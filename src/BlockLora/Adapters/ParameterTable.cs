@@ -30,7 +30,7 @@ public sealed record ParameterTable(
         }).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, lines.Count == 0 ? 0 : lines.Max(l => l[i].Length))).ToArray();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{AdapterMethodNames.Format(Method)} r={Rank} n={Blocks}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{AdapterMethods.Format(Method)} r={Rank} n={Blocks}");
         text.AppendLine(Row(header, widths));
         foreach (var line in lines) text.AppendLine(Row(line, widths));
         return text.ToString().TrimEnd();

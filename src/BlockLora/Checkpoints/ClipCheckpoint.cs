@@ -1,5 +1,5 @@
-using TorchSharp;
 using BlockLora.Clip;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Checkpoints;

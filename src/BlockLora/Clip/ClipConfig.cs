@@ -26,8 +26,17 @@ public sealed record ClipConfig
     /// <summary>OpenAI ViT-B/16, for benchmarks and parameter accounting without weights.</summary>
     public static ClipConfig VitB16 => new()
     {
-        EmbedDim = 512, ImageResolution = 224, VisionLayers = 12, VisionWidth = 768, VisionHeads = 12, PatchSize = 16,
-        ContextLength = 77, VocabSize = 49408, TextWidth = 512, TextHeads = 8, TextLayers = 12,
+        EmbedDim = 512,
+        ImageResolution = 224,
+        VisionLayers = 12,
+        VisionWidth = 768,
+        VisionHeads = 12,
+        PatchSize = 16,
+        ContextLength = 77,
+        VocabSize = 49408,
+        TextWidth = 512,
+        TextHeads = 8,
+        TextLayers = 12,
     };
 
     /// <summary>Throws with a message naming the offending size when the config cannot build a model.</summary>

@@ -1,5 +1,5 @@
-using BlockLora.Torch;
 using BlockLora.Adapters;
+using BlockLora.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -73,8 +73,8 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     public Tensor Logits(Tensor imageFeatures, Tensor textFeatures)
     {
         using var scope = NewDisposeScope();
-        var img = imageFeatures / imageFeatures.norm(1, keepdim: true);
-        var txt = textFeatures / textFeatures.norm(1, keepdim: true);
+        var img = L2.Normalize(imageFeatures);
+        var txt = L2.Normalize(textFeatures);
         return (logit_scale.exp() * img.matmul(txt.t())).MoveToOuterDisposeScope();
     }
 

@@ -15,7 +15,8 @@ public static class CustomDatasetFile
     public const string FileName = "blora-dataset.json";
     private static readonly JsonSerializerOptions Json = new()
     {
-        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 

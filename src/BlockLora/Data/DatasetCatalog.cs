@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using BlockLora.Text;
 
 namespace BlockLora.Data;
 
@@ -8,7 +9,7 @@ namespace BlockLora.Data;
 /// </summary>
 public static class DatasetCatalog
 {
-    private const string CoOpTemplate = "a photo of a {}.";
+    private const string CoOpTemplate = PromptTemplate.Default;
 
     public static DatasetInfo ImageNet { get; } = new("ImageNet", ["imagenet"], "images", "classnames.txt", CoOpTemplate, 1000,
         SplitLayout.ImageNetFolders, "ImageNet must be downloaded manually from image-net.org (account needed)");

@@ -46,14 +46,4 @@ public sealed record DatasetInfo(
 
     /// <summary>True for ImageNet-V2/-Sketch/-A/-R, which only have a test split.</summary>
     public bool IsTestOnly => Layout is SplitLayout.ImageNetLabelFolders or SplitLayout.ImageNetWnidFolders;
-
-    /// <summary>CoOp's prompt for a class: the template with the class name, underscores as spaces.</summary>
-    public string FormatPrompt(string className) => PromptTemplate.Replace("{}", PromptClassName(className), StringComparison.Ordinal);
-
-    /// <summary>Split files spell multi-word classes with underscores; CoOp and CLIP-LoRA replace them by spaces in prompts.</summary>
-    public static string PromptClassName(string className)
-    {
-        ArgumentNullException.ThrowIfNull(className);
-        return className.Replace('_', ' ');
-    }
 }

@@ -1,3 +1,5 @@
+using BlockLora.Text;
+
 namespace BlockLora.Data;
 
 /// <summary>
@@ -14,8 +16,8 @@ public sealed record DatasetSplits(
     public DatasetInfo Dataset => Location.Dataset;
 
     /// <summary>Class names as they go into prompts (underscores as spaces).</summary>
-    public IReadOnlyList<string> PromptClassNames => ClassNames.Select(DatasetInfo.PromptClassName).ToArray();
+    public IReadOnlyList<string> PromptClassNames => ClassNames.Select(PromptTemplate.ClassName).ToArray();
 
     /// <summary>The dataset's CoOp prompt for every class, in label order.</summary>
-    public IReadOnlyList<string> Prompts => ClassNames.Select(Dataset.FormatPrompt).ToArray();
+    public IReadOnlyList<string> Prompts => PromptTemplate.Format(Dataset.PromptTemplate, ClassNames);
 }

@@ -1,8 +1,8 @@
-using BlockLora.Torch;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Inference;
 using BlockLora.Text;
+using BlockLora.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,16 +25,13 @@ public static class Evaluator
             var chunk = prompts.Skip(start).Take(batchSize).ToList();
             var tokens = tensor(ClipTokenizer.Default.Tokenize(chunk, model.Config.ContextLength)).to(device);
             var features = model.EncodeText(tokens);
-            parts.Add((features / features.norm(1, keepdim: true)).MoveToOuterDisposeScope());
+            parts.Add(L2.Normalize(features).MoveToOuterDisposeScope());
         }
         var all = cat(parts, 0);
         foreach (var p in parts) p.Dispose();
         return all;
     }
 
-    /// <summary>Prompts for class names with a template containing <c>{}</c> (underscores become spaces).</summary>
-    public static IReadOnlyList<string> Prompts(IReadOnlyList<string> classNames, string template) =>
-        classNames.Select(c => template.Replace("{}", DatasetInfo.PromptClassName(c), StringComparison.Ordinal)).ToList();
 
     public static EvalResult Evaluate(ClipModel model, IReadOnlyList<LabeledImage> items, IReadOnlyList<string> prompts,
         string device = "cpu", int batchSize = 64, int workers = 2)

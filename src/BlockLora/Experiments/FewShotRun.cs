@@ -4,6 +4,8 @@ using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Evaluation;
 using BlockLora.Results;
+using BlockLora.Text;
+using BlockLora.Torch;
 using BlockLora.Training;
 
 namespace BlockLora.Experiments;
@@ -19,10 +21,9 @@ public static class FewShotRun
     public static IReadOnlyList<RunRecord> Execute(ClipModel model, RunSpec spec, ITrainProgress? progress = null)
     {
         progress ??= SilentTrainProgress.Instance;
-        RunMethods.Validate(spec.Method);
         var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
         Directory.CreateDirectory(spec.RunFolder);
-        var store = new ResultsStore(Path.Combine(spec.ResultsDir, "results.csv"));
+        var store = ResultsStore.In(spec.ResultsDir);
 
         AdapterSet? adapters = null;
         TrainResult? trained = null;
@@ -34,15 +35,9 @@ public static class FewShotRun
                 foreach (var warning in selection.Warnings) progress.OnMessage($"warning: {warning}");
                 FewShotSplitFile.Write(Path.Combine(spec.RunFolder, "fewshot.json"), selection, splits.Location.ImageDirectory);
 
-                var adapterConfig = spec.Adapter with
-                {
-                    Method = spec.Method == RunMethods.Lora ? AdapterMethod.Lora : AdapterMethod.BlockLora,
-                    Blocks = spec.Method == RunMethods.Lora ? 1 : spec.Adapter.Blocks,
-                    Seed = spec.Seed,
-                };
-                adapters = AdapterInjector.Inject(model, adapterConfig);
-                var trainer = new Trainer(model, adapters, spec.Train with { Shots = spec.Shots, Seed = spec.Seed }, progress);
-                trained = trainer.Train(selection.Items, splits.ClassNames, Path.Combine(spec.RunFolder, "checkpoint.safetensors"), spec.Resume);
+                adapters = AdapterInjector.Inject(model, spec.ResolvedAdapter);
+                var trainer = new Trainer(model, adapters, spec.Train, progress);
+                trained = trainer.Train(selection, Path.Combine(spec.RunFolder, "checkpoint.safetensors"), spec.Resume);
                 if (trained.SkippedImages > 0) progress.OnMessage($"warning: skipped {trained.SkippedImages} unreadable training images");
                 AdapterFile.Save(Path.Combine(spec.RunFolder, "adapter.safetensors"), adapters, new Dictionary<string, string>
                 {
@@ -59,8 +54,8 @@ public static class FewShotRun
             {
                 // Zero-shot rows use the dataset's CoOp template; adapted rows the training template (as CLIP-LoRA does).
                 var template = spec.IsZeroShot ? evalSplits.Dataset.PromptTemplate : spec.Train.Template;
-                var result = Evaluator.Evaluate(model, evalSplits.Test, Evaluator.Prompts(evalSplits.ClassNames, template), spec.Train.Device, 64, spec.Train.DataWorkers);
-                progress.OnMessage($"{spec.Method} {splits.Dataset.Name}{(evalName == splits.Dataset.Name ? "" : " → " + evalName)} {(spec.IsZeroShot ? "" : $"{spec.Shots}-shot seed {spec.Seed} ")}top-1 {result.Top1:F2}% ({result.Count} images)");
+                var result = Evaluator.Evaluate(model, evalSplits.Test, PromptTemplate.Format(template, evalSplits.ClassNames), spec.Train.Device, 64, spec.Train.DataWorkers);
+                progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {splits.Dataset.Name}{(evalName == splits.Dataset.Name ? "" : " → " + evalName)} {(spec.IsZeroShot ? "" : $"{spec.Shots}-shot seed {spec.Seed} ")}top-1 {result.Top1:F2}% ({result.Count} images)");
                 records.Add(Record(spec, splits.Dataset.Name, evalName == splits.Dataset.Name ? "" : evalName, result, adapters, trained));
             }
             store.Append(records.ToArray());
@@ -83,7 +78,7 @@ public static class FewShotRun
         if (spec.IsZeroShot) throw new ArgumentException("a zero-shot run has no adapter to evaluate elsewhere");
         string adapterPath = Path.Combine(spec.RunFolder, "adapter.safetensors");
         if (!File.Exists(adapterPath))
-            throw new FileNotFoundException($"{adapterPath}: no saved adapter; run {spec.Dataset} {spec.Method} {spec.Shots}-shot seed {spec.Seed} first", adapterPath);
+            throw new FileNotFoundException($"{adapterPath}: no saved adapter; run {spec.Dataset} {AdapterMethods.Format(spec.Method)} {spec.Shots}-shot seed {spec.Seed} first", adapterPath);
         string source = spec.ResolveDataset(spec.Dataset).Name;
         using var adapters = AdapterFile.Load(adapterPath, model);
         adapters.MergeAll();
@@ -91,34 +86,41 @@ public static class FewShotRun
         foreach (var dataset in datasets)
         {
             var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(dataset));
-            var result = Evaluator.Evaluate(model, splits.Test, Evaluator.Prompts(splits.ClassNames, spec.Train.Template), spec.Train.Device, 64, spec.Train.DataWorkers);
-            progress.OnMessage($"{spec.Method} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images)");
+            var result = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(spec.Train.Template, splits.ClassNames), spec.Train.Device, 64, spec.Train.DataWorkers);
+            progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images)");
             records.Add(Record(spec, source, splits.Dataset.Name, result, adapters, trained: null));
         }
-        new ResultsStore(Path.Combine(spec.ResultsDir, "results.csv")).Append(records.ToArray());
+        ResultsStore.In(spec.ResultsDir).Append(records.ToArray());
         return records;
     }
 
-    /// <summary>The results-row key this spec will produce for its own dataset, or for <paramref name="evalDataset"/> (what sweeps look up to skip it).</summary>
-    public static string ExpectedKey(RunSpec spec, string evalDataset = "")
+    /// <summary>
+    /// The row this spec produces for its own dataset, or for <paramref name="evalDataset"/>, with every field that
+    /// identifies the run set and no measurement yet. Sweeps look its <see cref="RunRecord.Key"/> up to skip finished
+    /// runs; <see cref="Record"/> fills in the measurements.
+    /// </summary>
+    public static RunRecord Identity(RunSpec spec, string evalDataset = "")
     {
-        bool lora = spec.Method == RunMethods.Lora;
+        var adapter = spec.ResolvedAdapter;
+        bool zeroShot = spec.IsZeroShot;
         return new RunRecord
         {
             Dataset = spec.ResolveDataset(spec.Dataset).Name,
             EvalDataset = evalDataset.Length == 0 ? "" : spec.ResolveDataset(evalDataset).Name,
-            Shots = spec.IsZeroShot ? 0 : spec.Shots,
-            Seed = spec.IsZeroShot ? 0 : spec.Seed,
+            Shots = zeroShot ? 0 : spec.Shots,
+            Seed = zeroShot ? 0 : spec.Seed,
             Method = spec.Method,
-            Rank = spec.IsZeroShot ? 0 : spec.Adapter.Rank,
-            Blocks = spec.IsZeroShot ? 0 : lora ? 1 : spec.Adapter.Blocks,
-            Alpha = spec.IsZeroShot ? 0 : spec.Adapter.Alpha,
-            Targets = spec.IsZeroShot ? "" : AdapterTargetNames.Format(spec.Adapter.Targets),
-            Encoders = spec.IsZeroShot ? "" : AdapterEncoderNames.Format(spec.Adapter.Encoders),
-            Iterations = spec.IsZeroShot ? 0 : (spec.Train with { Shots = spec.Shots }).TotalIterations,
+            Rank = zeroShot ? 0 : adapter.Rank,
+            Blocks = zeroShot ? 0 : adapter.Blocks,
+            Alpha = zeroShot ? 0 : adapter.Alpha,
+            Targets = zeroShot ? "" : AdapterTargetNames.Format(adapter.Targets),
+            Encoders = zeroShot ? "" : AdapterEncoderNames.Format(adapter.Encoders),
+            Iterations = spec.Iterations,
             Accuracy = 0,
+            Device = spec.Train.Device,
             Backbone = spec.Backbone,
-        }.Key;
+            GitCommit = GitInfo.Commit,
+        };
     }
 
     private static FewShotSelection SelectFewShot(RunSpec spec, DatasetSplits splits)
@@ -142,25 +144,15 @@ public static class FewShotRun
         }
     }
 
-    private static RunRecord Record(RunSpec spec, string dataset, string evalDataset, EvalResult result, AdapterSet? adapters, TrainResult? trained) => new()
-    {
-        Dataset = dataset,
-        EvalDataset = evalDataset,
-        Shots = spec.IsZeroShot ? 0 : spec.Shots,
-        Seed = spec.IsZeroShot ? 0 : spec.Seed,
-        Method = spec.Method,
-        Rank = adapters?.Config.Rank ?? 0,
-        Blocks = adapters?.Config.Blocks ?? 0,
-        Alpha = adapters?.Config.Alpha ?? 0,
-        Targets = adapters is null ? "" : AdapterTargetNames.Format(adapters.Config.Targets),
-        Encoders = adapters is null ? "" : AdapterEncoderNames.Format(adapters.Config.Encoders),
-        Iterations = trained?.Iterations ?? (spec.IsZeroShot ? 0 : (spec.Train with { Shots = spec.Shots }).TotalIterations),
-        Accuracy = result.Top1,
-        TrainableParameters = adapters?.TrainableParameters().Sum(p => p.numel()) ?? 0,
-        TrainSeconds = trained?.Seconds ?? 0,
-        PeakMemoryBytes = trained?.PeakMemoryBytes ?? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
-        Device = spec.Train.Device,
-        Backbone = spec.Backbone,
-        GitCommit = GitInfo.Commit,
-    };
+    private static RunRecord Record(RunSpec spec, string dataset, string evalDataset, EvalResult result, AdapterSet? adapters, TrainResult? trained) =>
+        Identity(spec) with
+        {
+            Dataset = dataset,
+            EvalDataset = evalDataset,
+            Iterations = trained?.Iterations ?? spec.Iterations,
+            Accuracy = result.Top1,
+            TrainableParameters = adapters?.TrainableParameters().Sum(p => p.numel()) ?? 0,
+            TrainSeconds = trained?.Seconds ?? 0,
+            PeakMemoryBytes = trained?.PeakMemoryBytes ?? PeakMemory.Peak(),
+        };
 }

@@ -4,29 +4,18 @@ using BlockLora.Training;
 
 namespace BlockLora.Experiments;
 
-/// <summary>Methods a run can use: the frozen model, or one of the two adapters.</summary>
-public static class RunMethods
-{
-    public const string ZeroShot = "zero-shot";
-    public const string Lora = "lora";
-    public const string BlockLora = "block-lora";
-    public static readonly string[] All = [ZeroShot, Lora, BlockLora];
-
-    public static string Validate(string method) => All.Contains(method)
-        ? method
-        : throw new ArgumentException($"unknown method '{method}' (use {string.Join(", ", All)})");
-}
-
 /// <summary>
 /// One few-shot run: dataset, shots, seed, method and the adapter/training configs. Its
 /// <see cref="RunFolder"/> is keyed by backbone / dataset / shots / seed / method settings, so sweeps resume.
+/// <see cref="Shots"/> and <see cref="Seed"/> are the run's only shot count and seed: sampling, training and the
+/// adapter's initialisation all take them from here (<see cref="ResolvedAdapter"/>).
 /// </summary>
 public sealed record RunSpec
 {
     public required string ModelPath { get; init; }
     public required string DataRoot { get; init; }
     public required string Dataset { get; init; }
-    public required string Method { get; init; }
+    public required AdapterMethod Method { get; init; }
     public int Shots { get; init; } = 16;
     public int Seed { get; init; } = 1;
     public AdapterConfig Adapter { get; init; } = new();
@@ -44,13 +33,19 @@ public sealed record RunSpec
     /// <summary>What a dataset name of this spec refers to: a custom dataset, else the catalog entry.</summary>
     public DatasetInfo ResolveDataset(string name) => DatasetCatalog.Resolve(name, CustomDatasets);
 
-    public bool IsZeroShot => Method == RunMethods.ZeroShot;
+    public bool IsZeroShot => Method == AdapterMethod.ZeroShot;
+
+    /// <summary>The adapter this run trains: <see cref="Adapter"/> with the run's method, its block count and its seed.</summary>
+    public AdapterConfig ResolvedAdapter => Adapter with { Method = Method, Blocks = Method.Blocks(Adapter.Blocks), Seed = Seed };
+
+    /// <summary>Optimizer steps of this run (its shot count into <see cref="TrainConfig.TotalIterations"/>); 0 for zero-shot.</summary>
+    public int Iterations => IsZeroShot ? 0 : Train.TotalIterations(Shots);
 
     public string Backbone => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(ModelPath));
 
     public string RunFolder => Path.Combine(ResultsDir, "runs", Sanitize(Backbone), Sanitize(Dataset),
         IsZeroShot ? "zero-shot" : $"{Shots}shot", IsZeroShot ? "" : $"seed{Seed}",
-        IsZeroShot ? "" : $"{Method}-r{Adapter.Rank}-n{(Method == RunMethods.Lora ? 1 : Adapter.Blocks)}-a{Adapter.Alpha}-{Sanitize(AdapterTargetNames.Format(Adapter.Targets))}-{AdapterEncoderNames.Format(Adapter.Encoders)}-it{(Train with { Shots = Shots }).TotalIterations}");
+        IsZeroShot ? "" : $"{AdapterMethods.Format(Method)}-r{Adapter.Rank}-n{Method.Blocks(Adapter.Blocks)}-a{Adapter.Alpha}-{Sanitize(AdapterTargetNames.Format(Adapter.Targets))}-{AdapterEncoderNames.Format(Adapter.Encoders)}-it{Iterations}");
 
     private static string Sanitize(string s) => string.Concat(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 }

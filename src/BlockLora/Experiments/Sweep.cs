@@ -1,5 +1,5 @@
+using BlockLora.Adapters;
 using BlockLora.Checkpoints;
-using BlockLora.Results;
 using BlockLora.Training;
 
 namespace BlockLora.Experiments;
@@ -17,9 +17,8 @@ public static class Sweep
     {
         progress ??= SilentTrainProgress.Instance;
         var specs = config.Expand();
-        var store = new ResultsStore(Path.Combine(config.ResultsDir, "results.csv"));
-        var finished = store.ReadAll().Select(r => r.Key).ToHashSet();
-        var pending = specs.Where(s => !finished.Contains(FewShotRun.ExpectedKey(s))).ToList();
+        var finished = FinishedRuns.In(config.ResultsDir);
+        var pending = specs.Where(s => !finished.Contains(s)).ToList();
         progress.OnMessage($"sweep: {specs.Count} runs, {specs.Count - pending.Count} already finished, {pending.Count} to run");
         if (pending.Count == 0) return new Summary(specs.Count, specs.Count, 0);
 
@@ -27,7 +26,7 @@ public static class Sweep
         int done = 0;
         foreach (var spec in pending)
         {
-            progress.OnMessage($"[{++done}/{pending.Count}] {spec.Dataset} {spec.Method} shots={spec.Shots} seed={spec.Seed} r={spec.Adapter.Rank} n={spec.Adapter.Blocks}");
+            progress.OnMessage($"[{++done}/{pending.Count}] {spec.Dataset} {AdapterMethods.Format(spec.Method)} shots={spec.Shots} seed={spec.Seed} r={spec.Adapter.Rank} n={spec.Adapter.Blocks}");
             onRunStart?.Invoke(spec);
             FewShotRun.Execute(model, spec, progress);
         }

@@ -12,7 +12,7 @@ public sealed record SweepConfig
     public required IReadOnlyList<string> Datasets { get; init; }
     public IReadOnlyList<int> Shots { get; init; } = [1, 2, 4, 8, 16];
     public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
-    public IReadOnlyList<string> Methods { get; init; } = [RunMethods.ZeroShot, RunMethods.Lora, RunMethods.BlockLora];
+    public IReadOnlyList<AdapterMethod> Methods { get; init; } = AdapterMethods.All;
     public IReadOnlyList<int> Ranks { get; init; } = [2];
     public IReadOnlyList<int> Blocks { get; init; } = [8];
     public AdapterConfig Adapter { get; init; } = new();
@@ -25,14 +25,14 @@ public sealed record SweepConfig
     {
         var specs = new List<RunSpec>();
         foreach (var dataset in Datasets)
-        foreach (var method in Methods.Select(RunMethods.Validate))
+        foreach (var method in Methods)
         {
             var common = new RunSpec { ModelPath = ModelPath, DataRoot = DataRoot, Dataset = dataset, Method = method, Adapter = Adapter, Train = Train, ResultsDir = ResultsDir, CustomDatasets = CustomDatasets };
-            if (method == RunMethods.ZeroShot) { specs.Add(common); continue; }
+            if (method == AdapterMethod.ZeroShot) { specs.Add(common); continue; }
             foreach (var shots in Shots)
             foreach (var seed in Seeds)
             foreach (var rank in Ranks)
-            foreach (var blocks in method == RunMethods.Lora ? [1] : Blocks)
+            foreach (var blocks in Blocks.Select(n => method.Blocks(n)).Distinct())
                 specs.Add(common with { Shots = shots, Seed = seed, Adapter = Adapter with { Rank = rank, Blocks = blocks } });
         }
         return specs;

@@ -1,9 +1,9 @@
-using BlockLora.Torch;
-using TorchSharp;
 using BlockLora.Checkpoints;
 using BlockLora.Imaging;
 using BlockLora.IO;
 using BlockLora.Text;
+using BlockLora.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Inference;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BlockLora.Adapters;
 using BlockLora.IO;
 
 namespace BlockLora.Results;
@@ -21,7 +22,13 @@ public sealed class ResultsStore(string path)
         "git_commit", "date",
     ];
 
+    /// <summary>The file name of the store inside a results folder.</summary>
+    public const string FileName = "results.csv";
+
     public string Path { get; } = path;
+
+    /// <summary>The store of a results folder (<c>DIR/results.csv</c>).</summary>
+    public static ResultsStore In(string resultsDir) => new(System.IO.Path.Combine(resultsDir, FileName));
 
     public IReadOnlyList<RunRecord> ReadAll()
     {
@@ -51,7 +58,7 @@ public sealed class ResultsStore(string path)
                 EvalDataset = Get("eval_dataset"),
                 Shots = ParseInt(Get("shots"), i, "shots"),
                 Seed = ParseInt(Get("seed"), i, "seed"),
-                Method = Get("method"),
+                Method = AdapterMethods.Parse(Get("method")),
                 Rank = ParseIntOr0(Get("rank")),
                 Blocks = ParseIntOr0(Get("blocks")),
                 Alpha = ParseDoubleOr0(Get("alpha")),
@@ -105,7 +112,7 @@ public sealed class ResultsStore(string path)
         string[] cells =
         [
             SchemaVersion.ToString(CultureInfo.InvariantCulture), r.Dataset, r.EvalDataset, r.Shots.ToString(CultureInfo.InvariantCulture),
-            r.Seed.ToString(CultureInfo.InvariantCulture), r.Method, r.Rank.ToString(CultureInfo.InvariantCulture),
+            r.Seed.ToString(CultureInfo.InvariantCulture), AdapterMethods.Format(r.Method), r.Rank.ToString(CultureInfo.InvariantCulture),
             r.Blocks.ToString(CultureInfo.InvariantCulture), F(r.Alpha), r.Targets, r.Encoders,
             r.Iterations.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), r.TrainableParameters.ToString(CultureInfo.InvariantCulture),
             F(r.TrainSeconds), r.PeakMemoryBytes.ToString(CultureInfo.InvariantCulture), r.Device, r.Backbone, r.GitCommit,

@@ -1,3 +1,5 @@
+using BlockLora.Adapters;
+
 namespace BlockLora.Results;
 
 /// <summary>One configuration's results averaged over seeds (accuracy in percent; cost columns averaged too).</summary>
@@ -5,7 +7,7 @@ public sealed record MethodSummary(
     string Backbone,
     string Dataset,
     string EvalDataset,
-    string Method,
+    AdapterMethod Method,
     int Shots,
     int Rank,
     int Blocks,
@@ -21,12 +23,7 @@ public sealed record MethodSummary(
     public string Target => EvalDataset.Length == 0 ? Dataset : EvalDataset;
 
     /// <summary>"Block-LoRA r=2 n=8", "LoRA r=2", "zero-shot".</summary>
-    public string Label => Method switch
-    {
-        "zero-shot" => "zero-shot",
-        "lora" => $"LoRA r={Rank}",
-        _ => $"Block-LoRA r={Rank} n={Blocks}",
-    };
+    public string Label => Method.Label(Rank, Blocks);
 }
 
 /// <summary>Queries over the results store that the notebooks and tables share.</summary>
@@ -47,6 +44,6 @@ public static class ResultsSummary
                     (long)g.Average(r => r.PeakMemoryBytes));
             })
             .OrderBy(s => s.Dataset, StringComparer.Ordinal).ThenBy(s => s.EvalDataset, StringComparer.Ordinal)
-            .ThenBy(s => s.Method, StringComparer.Ordinal).ThenBy(s => s.Shots).ThenBy(s => s.Rank).ThenBy(s => s.Blocks)
+            .ThenBy(s => s.Method).ThenBy(s => s.Shots).ThenBy(s => s.Rank).ThenBy(s => s.Blocks)
             .ToArray();
 }

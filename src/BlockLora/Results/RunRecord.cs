@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlockLora.Adapters;
 
 namespace BlockLora.Results;
 
@@ -11,8 +12,7 @@ public sealed record RunRecord
     public required string Dataset { get; init; }
     public required int Shots { get; init; }
     public required int Seed { get; init; }
-    /// <summary>zero-shot, lora or block-lora.</summary>
-    public required string Method { get; init; }
+    public required AdapterMethod Method { get; init; }
     public int Rank { get; init; }
     public int Blocks { get; init; }
     public double Alpha { get; init; }
@@ -32,6 +32,6 @@ public sealed record RunRecord
     public DateTimeOffset Date { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>Identifies a run for sweeps that skip finished work.</summary>
-    public string Key => string.Join("|", Backbone, Dataset, EvalDataset, Shots, Seed, Method, Rank, Blocks,
+    public string Key => string.Join("|", Backbone, Dataset, EvalDataset, Shots, Seed, AdapterMethods.Format(Method), Rank, Blocks,
         Alpha.ToString(CultureInfo.InvariantCulture), Targets, Encoders, Iterations);
 }

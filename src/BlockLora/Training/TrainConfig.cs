@@ -1,3 +1,5 @@
+using BlockLora.Text;
+
 namespace BlockLora.Training;
 
 /// <summary>
@@ -7,8 +9,6 @@ namespace BlockLora.Training;
 /// </summary>
 public sealed record TrainConfig
 {
-    public int Shots { get; init; } = 16;
-    public int Seed { get; init; } = 1;
     /// <summary>Optimizer steps; null means <see cref="IterationsBase"/> + <see cref="IterationsPerShot"/> × shots.</summary>
     public int? Iterations { get; init; }
     /// <summary>Steps per shot when <see cref="Iterations"/> is null: 500 is the protocol; the workbook's smoke profile uses fewer.</summary>
@@ -25,32 +25,31 @@ public sealed record TrainConfig
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
     public double LogitScale { get; init; } = 100;
-    /// <summary>Prompt used for training and testing ("a photo of a {}."; class name with _ → space).</summary>
-    public string Template { get; init; } = "a photo of a {}.";
+    /// <summary>Prompt used for training and testing (<see cref="PromptTemplate"/>: "a photo of a {}.", class name with _ → space).</summary>
+    public string Template { get; init; } = PromptTemplate.Default;
     public string Device { get; init; } = "cpu";
     /// <summary>Write a resumable checkpoint every N iterations (0: never).</summary>
     public int CheckpointEvery { get; init; } = 500;
     /// <summary>Decode workers for the prefetching loader.</summary>
     public int DataWorkers { get; init; } = 2;
-    /// <summary>fp16 autocast with loss scaling on CUDA (CLIP-LoRA's setting); ignored on CPU.</summary>
-    public bool MixedPrecision { get; init; } = true;
     /// <summary>
     /// Smallest area fraction of RandomResizedCrop (CLIP-LoRA: 0.08). Tiny images, such as the demo's 28-pixel
     /// ones, lose the object at 8 % of the area, so the demo raises it.
     /// </summary>
     public double MinCropScale { get; init; } = 0.08;
 
-    public int TotalIterations => Iterations ?? IterationsBase + IterationsPerShot * Shots;
+    /// <summary>Optimizer steps for a run of <paramref name="shots"/> images per class (the shot count is the run's, not the schedule's).</summary>
+    public int TotalIterations(int shots) => Iterations ?? IterationsBase + IterationsPerShot * shots;
 
-    public void Validate()
+    public void Validate(int shots)
     {
-        if (Shots <= 0) throw new ArgumentException($"shots must be positive, got {Shots}");
+        if (shots <= 0) throw new ArgumentException($"shots must be positive, got {shots}");
         if (IterationsBase < 0) throw new ArgumentException($"base iterations must be ≥ 0, got {IterationsBase}");
-        if (TotalIterations <= 0) throw new ArgumentException($"iterations must be positive, got {TotalIterations}");
+        if (TotalIterations(shots) <= 0) throw new ArgumentException($"iterations must be positive, got {TotalIterations(shots)}");
         if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}");
         if (LearningRate <= 0) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (CheckpointEvery < 0) throw new ArgumentException($"checkpoint interval must be ≥ 0, got {CheckpointEvery}");
         if (!(MinCropScale > 0 && MinCropScale <= 1)) throw new ArgumentException($"minimum crop scale must be in (0, 1], got {MinCropScale}");
-        if (!Template.Contains("{}", StringComparison.Ordinal)) throw new ArgumentException($"template '{Template}' has no {{}} for the class name");
+        PromptTemplate.Validate(Template);
     }
 }

@@ -1,4 +1,3 @@
-using BlockLora.Torch;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,6 +7,7 @@ using BlockLora.Data;
 using BlockLora.Imaging;
 using BlockLora.Inference;
 using BlockLora.Text;
+using BlockLora.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,11 +24,15 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
 {
     private readonly ITrainProgress progress = progress ?? SilentTrainProgress.Instance;
 
-    /// <param name="classNames">Class names in label order; the prompt is <see cref="TrainConfig.Template"/> with each.</param>
+    /// <param name="selection">
+    /// The k-shot subset: its items, its class names in label order (the prompt is <see cref="TrainConfig.Template"/>
+    /// with each), and the run's shot count and seed, which set the schedule length and every step's randomness.
+    /// </param>
     /// <param name="checkpointPath">Where to keep a resumable snapshot (null: none).</param>
-    public TrainResult Train(IReadOnlyList<LabeledImage> trainItems, IReadOnlyList<string> classNames, string? checkpointPath = null, bool resume = false)
+    public TrainResult Train(FewShotSelection selection, string? checkpointPath = null, bool resume = false)
     {
-        config.Validate();
+        var (trainItems, classNames, seed) = (selection.Items, selection.ClassNames, selection.Seed);
+        config.Validate(selection.Shots);
         if (trainItems.Count == 0) throw new ArgumentException("no training images");
         PeakMemory.Reset(); // this run's peak, not the largest of every run this process has made
         var device = DeviceSelection.Parse(config.Device);
@@ -39,10 +43,10 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
             adapters.MoveTo(device);
             adapters.AttachTo(model);
         }
-        int total = config.TotalIterations;
+        int total = config.TotalIterations(selection.Shots);
         bool textAdapted = adapters.Config.Encoders.HasFlag(AdapterEncoders.Text);
 
-        var prompts = classNames.Select(c => config.Template.Replace("{}", DatasetInfo.PromptClassName(c), StringComparison.Ordinal)).ToList();
+        var prompts = PromptTemplate.Format(config.Template, classNames);
         using var tokens = tensor(ClipTokenizer.Default.Tokenize(prompts, model.Config.ContextLength)).to(device);
         using var cachedText = textAdapted ? null : TrainingStep.FrozenTextFeatures(model, tokens);
 
@@ -60,7 +64,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
             progress.OnMessage($"starting over: {checkpointPath} from an interrupted run is ignored (resume it with --resume)");
         }
 
-        using var loader = new PrefetchingLoader(trainItems, LoaderTransform.Train(new TrainAugmentation(model.Config.ImageResolution, minScale: config.MinCropScale)), LoaderOptions.Training(config.Seed, config.BatchSize) with
+        using var loader = new PrefetchingLoader(trainItems, LoaderTransform.Train(new TrainAugmentation(model.Config.ImageResolution, minScale: config.MinCropScale)), LoaderOptions.Training(seed, config.BatchSize) with
         {
             MaxParallelism = config.DataWorkers,
         });
@@ -77,7 +81,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
                 using var scope = NewDisposeScope();
                 using var _ = batch;
                 // Dropout masks come from the global generator: seed it per step so resuming replays them.
-                random.manual_seed(StepSeed(config.Seed, iteration));
+                random.manual_seed(StepSeed(seed, iteration));
                 double lr = CosineSchedule.LearningRate(iteration, total, config.LearningRate, config.MinLearningRate);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
 

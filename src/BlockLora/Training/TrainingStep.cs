@@ -1,5 +1,5 @@
-using BlockLora.Torch;
 using BlockLora.Clip;
+using BlockLora.Torch;
 using static TorchSharp.torch;
 
 namespace BlockLora.Training;
@@ -18,15 +18,15 @@ public sealed class TrainingStep(ClipModel model, optim.Optimizer optimizer, Ten
     {
         using var _ = no_grad();
         using var features = model.EncodeText(tokens);
-        return Normalize(features).detach();
+        return L2.Normalize(features).detach();
     }
 
     /// <summary>Forward, loss, backward and optimizer step on one batch; returns the loss and the logits (for accuracy).</summary>
     public (Tensor Loss, Tensor Logits) Run(Tensor pixels, Tensor labels)
     {
         var image = model.EncodeImage(pixels);
-        var text = cachedText ?? Normalize(model.EncodeText(tokens));
-        var logits = KeptScalars.Mul(Normalize(image).matmul(text.t()), logitScale);
+        var text = cachedText ?? L2.Normalize(model.EncodeText(tokens));
+        var logits = KeptScalars.Mul(L2.Normalize(image).matmul(text.t()), logitScale);
         var loss = nn.functional.cross_entropy(logits, labels);
         optimizer.zero_grad();
         loss.backward();
@@ -34,5 +34,4 @@ public sealed class TrainingStep(ClipModel model, optim.Optimizer optimizer, Ten
         return (loss, logits);
     }
 
-    private static Tensor Normalize(Tensor x) => x / x.norm(1, keepdim: true);
 }

@@ -74,13 +74,13 @@ public class AdapterConfigTests
     [Fact]
     public void Names_round_trip()
     {
-        foreach (var m in Enum.GetValues<AdapterMethod>()) Assert.Equal(m, AdapterMethodNames.Parse(AdapterMethodNames.Format(m)));
+        foreach (var m in Enum.GetValues<AdapterMethod>()) Assert.Equal(m, AdapterMethods.Parse(AdapterMethods.Format(m)));
         foreach (var s in Enum.GetValues<ScalingRule>()) Assert.Equal(s, ScalingRuleNames.Parse(ScalingRuleNames.Format(s)));
         foreach (var f in Enum.GetValues<InitFanIn>()) Assert.Equal(f, InitFanInNames.Parse(InitFanInNames.Format(f)));
         foreach (var e in new[] { AdapterEncoders.Vision, AdapterEncoders.Text, AdapterEncoders.Both })
             Assert.Equal(e, AdapterEncoderNames.Parse(AdapterEncoderNames.Format(e)));
         Assert.Throws<ArgumentException>(() => AdapterTargetNames.Parse("q,z"));
-        Assert.Throws<ArgumentException>(() => AdapterMethodNames.Parse("dora"));
+        Assert.Throws<ArgumentException>(() => AdapterMethods.Parse("dora"));
     }
 
     public static TheoryData<AdapterConfig, string> InvalidConfigs => new()

@@ -51,7 +51,7 @@ public class AdapterFileTests(TempDirectory temp) : IClassFixture<TempDirectory>
         var contents = SafeTensorsFile.Load(path);
         Assert.Equal("blora-adapter", contents.Metadata["format"]);
         Assert.Equal("1", contents.Metadata["version"]);
-        Assert.Equal(AdapterMethodNames.Format(config.Method), contents.Metadata["method"]);
+        Assert.Equal(AdapterMethods.Format(config.Method), contents.Metadata["method"]);
         Assert.Equal(config.Layers.ToString(), contents.Metadata["layers"]);
         Assert.Equal("eurosat", contents.Metadata["dataset"]);
         Assert.Equal(BaseFingerprint.Of(clip), contents.Metadata["base_fingerprint"]);

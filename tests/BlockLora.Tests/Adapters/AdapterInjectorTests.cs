@@ -48,7 +48,7 @@ public class AdapterInjectorTests
             Assert.Equal(0, (model.EncodeText(tokens) - baseText).abs().max().item<float>());
         }
 
-        set.Remove();
+        set.Dispose();
         Assert.All(model.AdaptableSlots(), s => Assert.Null(s.Slot.Adapter));
         TinyClip.Dispose(snapshot);
     }

@@ -62,10 +62,21 @@ public sealed class ClipLoraImportTests : IDisposable
 
         var expectedMetadata = new Dictionary<string, string>
         {
-            ["format"] = "blora-adapter", ["version"] = "1", ["method"] = "lora", ["rank"] = "2", ["blocks"] = "1",
-            ["alpha"] = "1", ["scaling"] = "alpha/sqrt(r)", ["dropout"] = "0.25", ["targets"] = "q,k,v",
-            ["encoders"] = "both", ["layers"] = "all", ["source"] = "clip-lora",
-            ["clip_lora_position"] = "all", ["clip_lora_params"] = "q,k,v", ["source_file"] = Path.GetFileName(path),
+            ["format"] = "blora-adapter",
+            ["version"] = "1",
+            ["method"] = "lora",
+            ["rank"] = "2",
+            ["blocks"] = "1",
+            ["alpha"] = "1",
+            ["scaling"] = "alpha/sqrt(r)",
+            ["dropout"] = "0.25",
+            ["targets"] = "q,k,v",
+            ["encoders"] = "both",
+            ["layers"] = "all",
+            ["source"] = "clip-lora",
+            ["clip_lora_position"] = "all",
+            ["clip_lora_params"] = "q,k,v",
+            ["source_file"] = Path.GetFileName(path),
         };
         Assert.Equal(expectedMetadata, adapter.Metadata);
     }
@@ -76,7 +87,10 @@ public sealed class ClipLoraImportTests : IDisposable
         string path = WriteClipLora("adapter.pt");
         var config = BlockLora.Clip.ClipConfig.VitB16 with
         {
-            TextLayers = 2, TextWidth = 64, VisionLayers = 2, VisionWidth = 128,
+            TextLayers = 2,
+            TextWidth = 64,
+            VisionLayers = 2,
+            VisionWidth = 128,
         };
         using (var ok = ClipLoraImport.Read(path, config)) Assert.Equal(24, ok.Tensors.Count);
 

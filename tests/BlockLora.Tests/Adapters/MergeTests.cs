@@ -1,7 +1,7 @@
 using BlockLora.Adapters;
 using BlockLora.Clip;
-using static TorchSharp.torch;
 using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace BlockLora.Tests.Adapters;
 
@@ -46,7 +46,7 @@ public class MergeTests(ITestOutputHelper output)
         Assert.True(TinyClip.BitIdentical(mergedImage, model.EncodeImage(pixels)));
 
         double imageError = TinyClip.RelativeError(mergedImage, image), textError = TinyClip.RelativeError(mergedText, text);
-        output.WriteLine($"{AdapterMethodNames.Format(config.Method)} n={config.Blocks} r={config.Rank}: image {imageError:E2}, text {textError:E2}");
+        output.WriteLine($"{AdapterMethods.Format(config.Method)} n={config.Blocks} r={config.Rank}: image {imageError:E2}, text {textError:E2}");
         Assert.True(imageError < Tolerance, $"image features differ by {imageError:E2}");
         Assert.True(textError < Tolerance, $"text features differ by {textError:E2}");
 
@@ -54,7 +54,7 @@ public class MergeTests(ITestOutputHelper output)
         Assert.False(set.IsMerged);
         Assert.Empty(TinyClip.ChangedSince(model, snapshot));
         Assert.True(TinyClip.BitIdentical(image, model.EncodeImage(pixels)));
-        set.Remove();
+        set.Dispose();
         Assert.Empty(TinyClip.ChangedSince(model, snapshot));
         TinyClip.Dispose(snapshot);
     }

@@ -1,8 +1,8 @@
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
 using BlockLora.IO;
-using static TorchSharp.torch;
 using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace BlockLora.Tests.Adapters;
 
@@ -45,7 +45,7 @@ public class MergedCheckpointWriterTests(TempDirectory temp, ITestOutputHelper o
         Assert.Equal(new long[] { 3 * 64 }, file.Tensors["transformer.resblocks.1.attn.in_proj_bias"].shape);
         Assert.DoesNotContain(file.Tensors.Keys, k => k.Contains("q_proj"));
         Assert.All(file.Tensors.Values, t => Assert.Equal(ScalarType.Float32, t.dtype));
-        Assert.Equal(AdapterMethodNames.Format(method), file.Metadata["adapter.method"]);
+        Assert.Equal(AdapterMethods.Format(method), file.Metadata["adapter.method"]);
         Assert.Equal("eurosat", file.Metadata["dataset"]);
         foreach (var t in file.Tensors.Values) t.Dispose();
         TinyClip.Dispose(snapshot);

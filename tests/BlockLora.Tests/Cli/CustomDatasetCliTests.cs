@@ -1,7 +1,7 @@
 using System.Text.Json;
+using BlockLora.Adapters;
 using BlockLora.Data;
 using BlockLora.Results;
-using BlockLora.Workbook;
 
 namespace BlockLora.Tests.Cli;
 
@@ -27,7 +27,9 @@ public class CustomDatasetCliTests
             }
         File.WriteAllText(Path.Combine(root, "my-shapes", info.SplitFile), JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["train"] = train, ["val"] = test, ["test"] = test,
+            ["train"] = train,
+            ["val"] = test,
+            ["test"] = test,
         }));
         CustomDatasetFile.Write(root, info);
         var found = CustomDatasetFile.Discover(root).Single();
@@ -44,7 +46,7 @@ public class CustomDatasetCliTests
         Assert.True(swept.ExitCode == 0, swept.Stderr);
         var rows = new ResultsStore(Path.Combine(results, "results.csv")).ReadAll();
         Assert.Equal(["MyShapes", "MyShapes"], rows.Select(r => r.Dataset).ToArray());
-        Assert.Equal(["block-lora", "zero-shot"], rows.Select(r => r.Method).ToArray());
+        Assert.Equal([AdapterMethod.BlockLora, AdapterMethod.ZeroShot], rows.Select(r => r.Method).ToArray());
 
         var eval = BloraProcess.Run("eval", "--model", model, "--data-root", root, "--dataset", "MyShapes");
         Assert.True(eval.ExitCode == 0, eval.Stderr);

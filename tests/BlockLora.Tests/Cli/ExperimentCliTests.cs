@@ -1,3 +1,4 @@
+using BlockLora.Adapters;
 using BlockLora.Results;
 using BlockLora.Tests.Data;
 
@@ -22,7 +23,7 @@ public class ExperimentCliTests
         var zeroShot = BloraProcess.Run("zero-shot", "--model", model, "--data-root", tiny.Root, "--dataset", "OxfordPets", "--results", results);
         Assert.True(zeroShot.ExitCode == 0, zeroShot.Stderr);
         var rows = new ResultsStore(Path.Combine(results, "results.csv")).ReadAll();
-        Assert.Equal(["block-lora", "zero-shot"], rows.Select(r => r.Method).ToArray());
+        Assert.Equal([AdapterMethod.BlockLora, AdapterMethod.ZeroShot], rows.Select(r => r.Method).ToArray());
         Assert.Equal((2, 4, 3), (rows[0].Rank, rows[0].Blocks, rows[0].Iterations));
 
         string adapter = Directory.GetFiles(results, "adapter.safetensors", SearchOption.AllDirectories).Single();

@@ -1,4 +1,3 @@
-using BlockLora.Workbook;
 using BlockLora.Data;
 
 namespace BlockLora.Tests.Data;

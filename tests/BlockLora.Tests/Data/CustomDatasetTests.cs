@@ -1,7 +1,7 @@
 using System.Text.Json;
+using BlockLora.Adapters;
 using BlockLora.Data;
 using BlockLora.Experiments;
-using BlockLora.Workbook;
 
 namespace BlockLora.Tests.Data;
 
@@ -30,7 +30,7 @@ public class CustomDatasetTests
         Assert.Equal(["red_circle", "square"], splits.ClassNames);
         Assert.Equal(["a drawing of a red circle.", "a drawing of a square."], splits.Prompts);
 
-        var spec = new RunSpec { ModelPath = "m.pt", DataRoot = root, Dataset = "myshapes", Method = RunMethods.ZeroShot, CustomDatasets = [info] };
+        var spec = new RunSpec { ModelPath = "m.pt", DataRoot = root, Dataset = "myshapes", Method = AdapterMethod.ZeroShot, CustomDatasets = [info] };
         Assert.Same(info, spec.ResolveDataset(spec.Dataset));
         Assert.Same(DatasetCatalog.Dtd, spec.ResolveDataset("dtd"));
         var unknown = Assert.Throws<ArgumentException>(() => spec.ResolveDataset("Nope"));

@@ -1,4 +1,5 @@
 using BlockLora.Data;
+using BlockLora.Text;
 
 namespace BlockLora.Tests.Data;
 
@@ -60,10 +61,10 @@ public sealed class DatasetCatalogTests
     [Fact]
     public void PromptsUseTheCoOpTemplateWithUnderscoresAsSpaces()
     {
-        Assert.Equal("a photo of a american bulldog, a type of pet.", DatasetCatalog.OxfordPets.FormatPrompt("american_bulldog"));
-        Assert.Equal("banded texture.", DatasetCatalog.Dtd.FormatPrompt("banded"));
-        Assert.Equal("a photo of apple pie, a type of food.", DatasetCatalog.Food101.FormatPrompt("apple_pie"));
-        Assert.Equal("a centered satellite photo of Annual Crop Land.", DatasetCatalog.EuroSat.FormatPrompt("Annual Crop Land"));
-        Assert.Equal("a photo of a person doing Apply_Eye_Makeup.".Replace('_', ' '), DatasetCatalog.Ucf101.FormatPrompt("Apply_Eye_Makeup"));
+        Assert.Equal("a photo of a american bulldog, a type of pet.", PromptTemplate.Format(DatasetCatalog.OxfordPets.PromptTemplate, "american_bulldog"));
+        Assert.Equal("banded texture.", PromptTemplate.Format(DatasetCatalog.Dtd.PromptTemplate, "banded"));
+        Assert.Equal("a photo of apple pie, a type of food.", PromptTemplate.Format(DatasetCatalog.Food101.PromptTemplate, "apple_pie"));
+        Assert.Equal("a centered satellite photo of Annual Crop Land.", PromptTemplate.Format(DatasetCatalog.EuroSat.PromptTemplate, "Annual Crop Land"));
+        Assert.Equal("a photo of a person doing Apply_Eye_Makeup.".Replace('_', ' '), PromptTemplate.Format(DatasetCatalog.Ucf101.PromptTemplate, "Apply_Eye_Makeup"));
     }
 }

@@ -1,4 +1,3 @@
-using BlockLora.Workbook;
 using BlockLora.Data;
 using BlockLora.Imaging;
 using static TorchSharp.torch;

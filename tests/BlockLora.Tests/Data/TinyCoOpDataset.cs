@@ -1,5 +1,4 @@
 using BlockLora.Data;
-using BlockLora.Workbook;
 
 namespace BlockLora.Tests.Data;
 

@@ -1,4 +1,4 @@
-using BlockLora.Workbook.Tables;
+using BlockLora.Adapters;
 using BlockLora.Experiments;
 using BlockLora.Results;
 using BlockLora.Tests.Data;
@@ -20,7 +20,7 @@ public class SweepTests
             ModelPath = Fixtures.ClipTiny("openai.safetensors"),
             DataRoot = tiny.Root,
             Datasets = [tiny.DatasetName],
-            Methods = [RunMethods.Lora, RunMethods.BlockLora],
+            Methods = [AdapterMethod.Lora, AdapterMethod.BlockLora],
             Ranks = [1, 2],
             Blocks = [2, 4],
             Shots = [1, 2],
@@ -43,10 +43,8 @@ public class SweepTests
         Assert.Equal(24, rows.Select(r => r.Key).Distinct().Count());
         Assert.Equal(new Sweep.Summary(24, 24, 0), Sweep.Run(config));
 
-        var frame = ResultsFrame.Load(store.Path);
-        Assert.Equal(24, frame.RowCount);
         Assert.All(rows, r => Assert.True(File.Exists(Path.Combine(results, "runs", "openai", r.Dataset, $"{r.Shots}shot", $"seed{r.Seed}",
-            $"{r.Method}-r{r.Rank}-n{r.Blocks}-a1-q_k_v-both-it2", "adapter.safetensors"))));
+            $"{AdapterMethods.Format(r.Method)}-r{r.Rank}-n{r.Blocks}-a1-q_k_v-both-it2", "adapter.safetensors"))));
     }
 
     [Fact]
@@ -56,13 +54,16 @@ public class SweepTests
         string results = Fixtures.TempDir();
         var config = new SweepConfig
         {
-            ModelPath = Fixtures.ClipTiny("openai.safetensors"), DataRoot = tiny.Root, Datasets = [tiny.DatasetName],
-            Methods = [RunMethods.ZeroShot], ResultsDir = results,
+            ModelPath = Fixtures.ClipTiny("openai.safetensors"),
+            DataRoot = tiny.Root,
+            Datasets = [tiny.DatasetName],
+            Methods = [AdapterMethod.ZeroShot],
+            ResultsDir = results,
         };
         Assert.Single(config.Expand());
         Sweep.Run(config);
         var row = Assert.Single(new ResultsStore(Path.Combine(results, "results.csv")).ReadAll());
-        Assert.Equal((RunMethods.ZeroShot, 0, 0L), (row.Method, row.Shots, row.TrainableParameters));
+        Assert.Equal((AdapterMethod.ZeroShot, 0, 0L), (row.Method, row.Shots, row.TrainableParameters));
         Assert.InRange(row.Accuracy, 0, 100);
     }
 }

@@ -93,9 +93,17 @@ public sealed class TorchZipPickleWriterTests : IDisposable
         var emptyRows = torch.empty(0, 5);
         var value = new Dictionary<string, object?>
         {
-            ["fp32"] = fp32, ["fp16"] = fp16, ["bf16"] = bf16, ["int64"] = int64, ["bool"] = flags,
-            ["transposed"] = transposed, ["offset_view"] = offsetView, ["expanded"] = expanded,
-            ["scalar"] = scalar, ["empty_rows"] = emptyRows, ["twice"] = new List<object?> { fp16, fp16 },
+            ["fp32"] = fp32,
+            ["fp16"] = fp16,
+            ["bf16"] = bf16,
+            ["int64"] = int64,
+            ["bool"] = flags,
+            ["transposed"] = transposed,
+            ["offset_view"] = offsetView,
+            ["expanded"] = expanded,
+            ["scalar"] = scalar,
+            ["empty_rows"] = emptyRows,
+            ["twice"] = new List<object?> { fp16, fp16 },
         };
         string path = files.PathOf("tensors.pt");
         TorchZipPickleWriter.Save(path, value);

@@ -3,6 +3,7 @@ using BlockLora.Checkpoints;
 using BlockLora.Data;
 using BlockLora.Evaluation;
 using BlockLora.Tests.Data;
+using BlockLora.Text;
 using BlockLora.Training;
 using static TorchSharp.torch;
 
@@ -14,7 +15,12 @@ public class TrainerTests
 {
     private static readonly TrainConfig Fast = new()
     {
-        Shots = 4, Iterations = 24, BatchSize = 8, LearningRate = 2e-2, MinLearningRate = 1e-4, DataWorkers = 2, CheckpointEvery = 0,
+        Iterations = 24,
+        BatchSize = 8,
+        LearningRate = 2e-2,
+        MinLearningRate = 1e-4,
+        DataWorkers = 2,
+        CheckpointEvery = 0,
     };
 
     private static readonly AdapterConfig BlockLora = new() { Method = AdapterMethod.BlockLora, Rank = 4, Blocks = 4, Dropout = 0.1, Seed = 3 };
@@ -32,9 +38,9 @@ public class TrainerTests
     {
         using var model = ClipCheckpoint.Load(Fixtures.ClipTiny("openai.safetensors"));
         using var set = AdapterInjector.Inject(model, adapterConfig);
-        var result = new Trainer(model, set, config, progress).Train(selection.Items, splits.ClassNames, checkpoint, resume);
+        var result = new Trainer(model, set, config, progress).Train(selection, checkpoint, resume);
         var weights = set.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.detach().clone());
-        var eval = Evaluator.Evaluate(model, splits.Test, Evaluator.Prompts(splits.ClassNames, config.Template));
+        var eval = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(config.Template, splits.ClassNames));
         return (result, weights, eval.Top1);
     }
 
@@ -61,7 +67,7 @@ public class TrainerTests
         var b = TrainOnce(splits, selection, Fast with { Iterations = 8 }, BlockLora);
         Assert.Equal(a.TestAccuracy, b.TestAccuracy);
         foreach (var (name, tensor) in a.Adapter) Assert.True(tensor.equal(b.Adapter[name]).all().item<bool>(), name);
-        var c = TrainOnce(splits, selection, Fast with { Iterations = 8, Seed = 2 }, BlockLora);
+        var c = TrainOnce(splits, selection with { Seed = 2 }, Fast with { Iterations = 8 }, BlockLora);
         Assert.Contains(a.Adapter, kv => !kv.Value.equal(c.Adapter[kv.Key]).all().item<bool>());
     }
 

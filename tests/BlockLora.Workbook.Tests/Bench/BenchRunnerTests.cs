@@ -1,5 +1,5 @@
-using BlockLora.Tests;
 using System.Diagnostics;
+using BlockLora.Tests;
 using BlockLora.Workbook.Bench;
 
 namespace BlockLora.Workbook.Tests.Bench;
@@ -21,8 +21,18 @@ public class BenchRunnerTests
 
     private static BenchConfig Tiny(string output, bool twin) => new()
     {
-        ModelPath = Fixtures.ClipTiny("openai.safetensors"), Batch = 2, Classes = 3, Reps = 2, Warmup = 1, Ranks = [2], Blocks = [2, 8],
-        GemmSize = 64, OutputDir = output, Twin = twin, TwinScript = Path.Combine(RepositoryRoot(), "bench", "pytorch_twin.py"), MinSampleSeconds = 0,
+        ModelPath = Fixtures.ClipTiny("openai.safetensors"),
+        Batch = 2,
+        Classes = 3,
+        Reps = 2,
+        Warmup = 1,
+        Ranks = [2],
+        Blocks = [2, 8],
+        GemmSize = 64,
+        OutputDir = output,
+        Twin = twin,
+        TwinScript = Path.Combine(RepositoryRoot(), "bench", "pytorch_twin.py"),
+        MinSampleSeconds = 0,
     };
 
     [Fact]

@@ -1,6 +1,6 @@
 using BlockLora.Clip;
-using BlockLora.Workbook.Bench;
 using BlockLora.Tests.Adapters;
+using BlockLora.Workbook.Bench;
 using static TorchSharp.torch;
 
 namespace BlockLora.Workbook.Tests.Bench;

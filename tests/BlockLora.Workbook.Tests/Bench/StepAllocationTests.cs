@@ -1,7 +1,7 @@
 using BlockLora.Adapters;
-using BlockLora.Workbook.Bench;
 using BlockLora.Tests.Adapters;
 using BlockLora.Training;
+using BlockLora.Workbook.Bench;
 using TorchSharp;
 using static TorchSharp.torch;
 

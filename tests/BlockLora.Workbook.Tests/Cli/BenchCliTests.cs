@@ -1,5 +1,6 @@
 using BlockLora.Tests;
 using BlockLora.Tests.Cli;
+
 namespace BlockLora.Workbook.Tests.Cli;
 
 /// <summary><c>blora bench</c> from the command line: a tiny run writes its files; bad options are one-line errors.</summary>

@@ -1,8 +1,8 @@
-using BlockLora.Tests;
 using BlockLora.Checkpoints;
 using BlockLora.Clip;
-using BlockLora.Workbook.Demo;
 using BlockLora.IO;
+using BlockLora.Tests;
+using BlockLora.Workbook.Demo;
 
 namespace BlockLora.Workbook.Tests.Demo;
 
@@ -12,7 +12,13 @@ public class ContrastivePretrainerTests
 {
     private static readonly ClipConfig Small = DemoModel.Config with
     {
-        EmbedDim = 32, VisionWidth = 64, VisionHeads = 1, VisionLayers = 1, TextWidth = 64, TextHeads = 1, TextLayers = 1,
+        EmbedDim = 32,
+        VisionWidth = 64,
+        VisionHeads = 1,
+        VisionLayers = 1,
+        TextWidth = 64,
+        TextHeads = 1,
+        TextLayers = 1,
     };
 
     [Fact]

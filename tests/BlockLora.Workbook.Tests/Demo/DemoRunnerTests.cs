@@ -1,8 +1,9 @@
-using BlockLora.Tests;
+using BlockLora.Adapters;
 using BlockLora.Experiments;
-using BlockLora.Workbook.Demo;
 using BlockLora.Results;
+using BlockLora.Tests;
 using BlockLora.Tests.Cli;
+using BlockLora.Workbook.Demo;
 
 namespace BlockLora.Workbook.Tests.Demo;
 
@@ -24,7 +25,7 @@ public class DemoRunnerTests
 
         Assert.Equal(["zero-shot", "LoRA", "Block-LoRA n=4"], report.Rows.Select(r => r.Label).ToArray());
         var rows = new ResultsStore(Path.Combine(results, "results.csv")).ReadAll();
-        Assert.Equal([RunMethods.ZeroShot, RunMethods.Lora, RunMethods.BlockLora], rows.Select(r => r.Method).ToArray());
+        Assert.Equal([AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora], rows.Select(r => r.Method).ToArray());
         Assert.All(rows, r => Assert.Equal((DemoTasks.FashionName, "clip-fashion-tiny"), (r.Dataset, r.Backbone)));
         Assert.All(rows, r => Assert.InRange(r.Accuracy, 0, 100));
         // LoRA r=2 on q/k/v of 4 + 3 layers of width 128: 21 · 2 · (128 + 128); Block-LoRA n=4: 21 · 2 · (128 + 32).

@@ -1,9 +1,8 @@
-using BlockLora.Tests;
-using BlockLora.Workbook.Notebooks;
 using BlockLora.Data;
+using BlockLora.Tests;
 using BlockLora.Workbook.Demo;
+using BlockLora.Workbook.Notebooks;
 using BlockLora.Workbook.Tests.Demo;
-using BlockLora.Workbook;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -1,14 +1,13 @@
-using BlockLora.Tests;
-using BlockLora.Workbook.Figures;
-using BlockLora.Workbook.Notebooks;
-using BlockLora.Workbook.Tables;
 using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Experiments;
-using BlockLora.Workbook.Demo;
 using BlockLora.Results;
-using BlockLora.Workbook;
+using BlockLora.Tests;
+using BlockLora.Workbook.Demo;
+using BlockLora.Workbook.Figures;
+using BlockLora.Workbook.Notebooks;
+using BlockLora.Workbook.Tables;
 
 namespace BlockLora.Workbook.Tests.Notebooks;
 
@@ -48,19 +47,19 @@ public class WorkbookTests
         Assert.Equal([DemoTasks.DigitsName, DemoTasks.FashionSeenName], smoke.CrossDatasetTargets);
         Assert.Equal([DemoTasks.FashionNegativeName], smoke.DomainTargets);
         // The demo's schedule: 60 + 10 × shots iterations at lr 5e-3 with whole-image crops.
-        Assert.Equal([70, 80, 100], smoke.Shots.Select(s => smoke.TrainFor(s).TotalIterations).ToArray());
+        Assert.Equal([70, 80, 100], smoke.Shots.Select(s => smoke.Train.TotalIterations(s)).ToArray());
         Assert.Equal((5e-3, 1.0), (smoke.Train.LearningRate, smoke.Train.MinCropScale));
         // Every block count divides the demo CLIP's widths (128).
         Assert.All(smoke.AblationBlocks.Append(smoke.Adapter.Blocks), n => Assert.Equal(0, 128 % n));
         var paper = WorkbookProfile.ByName("PAPER", RepoRoot);
         Assert.Equal(11, paper.Datasets.Count);
         Assert.Equal(500, paper.Train.IterationsPerShot);
-        Assert.Equal(8000, paper.TrainFor(16).TotalIterations);
+        Assert.Equal(8000, paper.Train.TotalIterations(16));
         Assert.Throws<ArgumentException>(() => WorkbookProfile.ByName("fast", RepoRoot));
         // 04's grid: LoRA (n = 1) and Block-LoRA for the other n, every rank.
         var runs = smoke.AblationSweeps().SelectMany(s => s.Expand()).ToList();
         Assert.Equal(smoke.AblationRanks.Count * smoke.AblationBlocks.Count, runs.Count);
-        Assert.All(runs.Where(r => r.Method == RunMethods.Lora), r => Assert.Equal(1, r.Adapter.Blocks));
+        Assert.All(runs.Where(r => r.Method == AdapterMethod.Lora), r => Assert.Equal(1, r.Adapter.Blocks));
     }
 
     [Fact]
@@ -73,7 +72,7 @@ public class WorkbookTests
         Assert.Throws<ArgumentException>(() => smoke.ResolveDataset("NoSuchTask"));
 
         var specs = smoke.ComparisonSweep().Expand().Concat(smoke.AblationSweeps().SelectMany(s => s.Expand()))
-            .Append(smoke.Run(DemoTasks.DigitsName, RunMethods.Lora, 1)).ToList();
+            .Append(smoke.Run(DemoTasks.DigitsName, AdapterMethod.Lora, 1)).ToList();
         Assert.All(specs, spec => Assert.Same(smoke.CustomDatasets, spec.CustomDatasets));
         Assert.All(specs, spec => Assert.Equal(spec.Dataset, spec.ResolveDataset(spec.Dataset).Name));
         Assert.Contains(specs, s => s.Dataset == DemoTasks.DigitsName);
@@ -117,25 +116,30 @@ public class WorkbookTests
     public void Few_shot_table_sets_ours_beside_published_with_the_difference()
     {
         var paper = PaperNumbers.Load(Path.Combine(RepoRoot, "results", "paper"));
-        RunRecord Row(string dataset, string method, int shots, int seed, double accuracy) => new()
+        RunRecord Row(string dataset, AdapterMethod method, int shots, int seed, double accuracy) => new()
         {
-            Dataset = dataset, Method = method, Shots = shots, Seed = seed, Accuracy = accuracy,
-            Rank = method == RunMethods.ZeroShot ? 0 : 2, Blocks = method == RunMethods.Lora ? 1 : method == RunMethods.BlockLora ? 8 : 0,
+            Dataset = dataset,
+            Method = method,
+            Shots = shots,
+            Seed = seed,
+            Accuracy = accuracy,
+            Rank = method == AdapterMethod.ZeroShot ? 0 : 2,
+            Blocks = method == AdapterMethod.Lora ? 1 : method == AdapterMethod.BlockLora ? 8 : 0,
         };
         var summaries = ResultsSummary.MeanOverSeeds(
         [
-            Row("OxfordPets", RunMethods.Lora, 16, 1, 90), Row("OxfordPets", RunMethods.Lora, 16, 2, 94),
-            Row("OxfordPets", RunMethods.BlockLora, 16, 1, 91), Row("OxfordPets", RunMethods.ZeroShot, 0, 0, 88),
+            Row("OxfordPets", AdapterMethod.Lora, 16, 1, 90), Row("OxfordPets", AdapterMethod.Lora, 16, 2, 94),
+            Row("OxfordPets", AdapterMethod.BlockLora, 16, 1, 91), Row("OxfordPets", AdapterMethod.ZeroShot, 0, 0, 88),
         ]);
         var rows = PaperTables.FewShot(summaries, paper, ["OxfordPets"], rank: 2, blocks: 8);
-        var lora = rows.Single(r => r.Dataset == "OxfordPets" && r.Method == RunMethods.Lora);
+        var lora = rows.Single(r => r.Dataset == "OxfordPets" && r.Method == AdapterMethod.Lora);
         Assert.Equal((92.0, 92.4, 2), (lora.Ours, lora.Paper, lora.Seeds));
         Assert.Equal(-0.4, lora.Difference!.Value, 9);
-        var block = rows.Single(r => r.Dataset == "OxfordPets" && r.Method == RunMethods.BlockLora);
+        var block = rows.Single(r => r.Dataset == "OxfordPets" && r.Method == AdapterMethod.BlockLora);
         Assert.Null(block.Paper);
         Assert.Null(block.Difference);
-        Assert.Equal(89.1, rows.Single(r => r.Method == RunMethods.ZeroShot && r.Dataset == "OxfordPets").Paper);
-        Assert.Contains(rows, r => r.Dataset == "Average (1)" && r.Method == RunMethods.Lora && r.Paper == 82.89);
+        Assert.Equal(89.1, rows.Single(r => r.Method == AdapterMethod.ZeroShot && r.Dataset == "OxfordPets").Paper);
+        Assert.Contains(rows, r => r.Dataset == "Average (1)" && r.Method == AdapterMethod.Lora && r.Paper == 82.89);
         var wide = PaperTables.Wide(rows);
         Assert.Contains("lora − paper", wide.ColumnKeys);
         Assert.Contains("—", FrameHtml.Render((object)wide));
