@@ -1,7 +1,7 @@
 using BlockLora.Tests.Adapters;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Performance;
+namespace BlockLora.Tests.Clip;
 
 /// <summary>
 /// Fast path (c): the text transformer runs only up to the longest end-of-text position. Causal attention

@@ -3,7 +3,7 @@ using BlockLora.Tests.Adapters;
 using BlockLora.Training;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Performance;
+namespace BlockLora.Tests.Training;
 
 /// <summary>
 /// Fast path (b): with the text encoder frozen, the text features are computed once and reused. A step

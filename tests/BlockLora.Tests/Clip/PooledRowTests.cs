@@ -3,7 +3,7 @@ using BlockLora.Clip;
 using BlockLora.Tests.Adapters;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Performance;
+namespace BlockLora.Tests.Clip;
 
 /// <summary>
 /// A CLIP tower is read at one position (the class token, or each prompt's end-of-text), so its last block

@@ -2,7 +2,7 @@ using BlockLora.Clip;
 using BlockLora.Tests.Adapters;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Performance;
+namespace BlockLora.Tests.Clip;
 
 /// <summary>
 /// Fast path (e), within one pass: a block frees its temporaries (and its views, which would pin their

@@ -3,7 +3,7 @@ using BlockLora.Tests.Adapters;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Performance;
+namespace BlockLora.Tests.Adapters;
 
 /// <summary>
 /// Merged inference costs what the base model costs: after merging, the forward pass is the base graph

@@ -2,7 +2,7 @@ using BlockLora.Adapters;
 using BlockLora.Tests.Adapters;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Performance;
+namespace BlockLora.Tests.Adapters;
 
 /// <summary>
 /// Fast path (a): Block-LoRA's forward folds the input (sums its n chunks) and multiplies by the small
