@@ -9,7 +9,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void ReadsTheTinyDatasetThroughTheCatalog()
+    public void Reads_the_tiny_dataset_through_the_catalog()
     {
         SmokeDataset tiny = TinyCoOpDataset.Create(_dir.Path, classes: 3, trainPerClass: 4, testPerClass: 2, seed: 1);
         DatasetSplits splits = DatasetReader.Read(tiny.Root, tiny.DatasetName);
@@ -32,7 +32,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void AcceptsTheClipLoraFolderName()
+    public void Accepts_the_ClipLora_folder_name()
     {
         SmokeDataset tiny = TinyCoOpDataset.Create(_dir.Path, 2, 1, 1, seed: 2);
         Directory.Move(tiny.DatasetDirectory, _dir.Combine("OxfordPets"));
@@ -42,7 +42,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void StanfordCarsPathsAreRelativeToTheDatasetFolderItself()
+    public void StanfordCars_paths_are_relative_to_the_dataset_folder_itself()
     {
         string dir = _dir.Combine("stanford_cars");
         Directory.CreateDirectory(Path.Combine(dir, "cars_train"));
@@ -59,7 +59,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     [InlineData("""{"train": [["a.jpg", 1, "cat"]], "test": []}""", "no item has label 0")]
     [InlineData("""{"val": [], "test": []}""", "no \"train\" list")]
     [InlineData("""{"train": [""", "not valid JSON")]
-    public void MalformedSplitFilesGiveOneLineErrorsNamingTheFile(string json, string expected)
+    public void Malformed_split_files_give_one_line_errors_naming_the_file(string json, string expected)
     {
         string dir = _dir.Combine("oxford_pets");
         Directory.CreateDirectory(Path.Combine(dir, "images"));
@@ -72,7 +72,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void MissingSplitFileNamesThePathAndWhereToGetIt()
+    public void Missing_split_file_names_the_path_and_where_to_get_it()
     {
         SmokeDataset tiny = TinyCoOpDataset.Create(_dir.Path, 2, 1, 1, seed: 3);
         File.Delete(tiny.SplitFile);
@@ -85,7 +85,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void MissingDatasetFolderNamesTheExpectedPathAndTheAlternatives()
+    public void Missing_dataset_folder_names_the_expected_path_and_the_alternatives()
     {
         var error = Assert.Throws<DatasetLayoutException>(() => DatasetReader.Read(_dir.Path, "Caltech101"));
         Assert.Equal(_dir.Combine("caltech-101"), error.Path);
@@ -95,7 +95,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void MissingDataRootIsReported()
+    public void Missing_data_root_is_reported()
     {
         string missing = _dir.Combine("no-such-root");
         var error = Assert.Throws<DatasetLayoutException>(() => DatasetReader.Read(missing, "DTD"));
@@ -104,7 +104,7 @@ public sealed class CoOpSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void UnknownDatasetNameIsAnArgumentError()
+    public void Unknown_dataset_name_is_an_argument_error()
     {
         var error = Assert.Throws<ArgumentException>(() => DatasetReader.Read(_dir.Path, "MNIST"));
         Assert.Contains("valid names: ImageNet, Caltech101", error.Message);

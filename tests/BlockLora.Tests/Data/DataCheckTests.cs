@@ -9,7 +9,7 @@ public sealed class DataCheckTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void ReportsPresentAndMissingDatasetsWithFixes()
+    public void Reports_present_and_missing_datasets_with_fixes()
     {
         TinyCoOpDataset.Create(_dir.Path, 2, 1, 1, seed: 1);
         Directory.CreateDirectory(_dir.Combine("dtd", "images")); // images but no split file
@@ -36,7 +36,7 @@ public sealed class DataCheckTests : IDisposable
     }
 
     [Fact]
-    public void FormatsAOneRowPerDatasetTable()
+    public void Formats_a_one_row_per_dataset_table()
     {
         string table = DataCheck.FormatTable(DataCheck.Run(_dir.Path));
         string[] lines = table.TrimEnd('\n').Split('\n');

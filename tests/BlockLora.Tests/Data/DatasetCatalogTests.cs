@@ -6,7 +6,7 @@ namespace BlockLora.Tests.Data;
 public sealed class DatasetCatalogTests
 {
     [Fact]
-    public void ListsElevenBenchmarksAndFourImageNetVariants()
+    public void Lists_eleven_benchmarks_and_four_ImageNet_variants()
     {
         Assert.Equal(15, DatasetCatalog.All.Count);
         Assert.Equal(11, DatasetCatalog.Benchmarks.Count);
@@ -32,13 +32,13 @@ public sealed class DatasetCatalogTests
     [InlineData("imagenet-sketch", "ImageNetSketch")]
     [InlineData("imagenet", "ImageNet")]
     [InlineData("sun397", "SUN397")]
-    public void FindsEntriesByNameOrFolderIgnoringCase(string query, string expected)
+    public void Finds_entries_by_name_or_folder_ignoring_case(string query, string expected)
     {
         Assert.Equal(expected, DatasetCatalog.Get(query).Name);
     }
 
     [Fact]
-    public void UnknownNameListsTheValidNames()
+    public void Unknown_name_lists_the_valid_names()
     {
         var error = Assert.Throws<ArgumentException>(() => DatasetCatalog.Get("CIFAR10"));
         Assert.Contains("CIFAR10", error.Message);
@@ -48,7 +48,7 @@ public sealed class DatasetCatalogTests
     }
 
     [Fact]
-    public void AcceptsBothCoOpAndClipLoraFolderNames()
+    public void Accepts_both_CoOp_and_ClipLora_folder_names()
     {
         Assert.Equal(["caltech-101", "Caltech101"], DatasetCatalog.Caltech101.FolderNames);
         Assert.Equal(["oxford_flowers", "Flower102"], DatasetCatalog.Flowers102.FolderNames);
@@ -59,7 +59,7 @@ public sealed class DatasetCatalogTests
     }
 
     [Fact]
-    public void PromptsUseTheCoOpTemplateWithUnderscoresAsSpaces()
+    public void Prompts_use_the_CoOp_template_with_underscores_as_spaces()
     {
         Assert.Equal("a photo of a american bulldog, a type of pet.", PromptTemplate.Format(DatasetCatalog.OxfordPets.PromptTemplate, "american_bulldog"));
         Assert.Equal("banded texture.", PromptTemplate.Format(DatasetCatalog.Dtd.PromptTemplate, "banded"));

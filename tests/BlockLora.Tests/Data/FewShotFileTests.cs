@@ -11,7 +11,7 @@ public sealed class FewShotFileTests : IDisposable
     private DatasetSplits Tiny() => DatasetReader.Read(TinyCoOpDataset.Create(_dir.Combine("data"), 3, 3, 1, seed: 5).Root, "OxfordPets");
 
     [Fact]
-    public void FewShotSplitFileRoundTripsWithRelativePaths()
+    public void FewShotSplitFile_round_trips_with_relative_paths()
     {
         DatasetSplits splits = Tiny();
         FewShotSelection selection = FewShotSampler.Sample(splits, 4, 1);
@@ -31,7 +31,7 @@ public sealed class FewShotFileTests : IDisposable
     }
 
     [Fact]
-    public void FewShotSplitFileWithAbsolutePathsNeedsNoBaseFolder()
+    public void FewShotSplitFile_with_absolute_paths_needs_no_base_folder()
     {
         DatasetSplits splits = Tiny();
         FewShotSelection selection = FewShotSampler.Sample(splits, 2, 3);
@@ -41,7 +41,7 @@ public sealed class FewShotFileTests : IDisposable
     }
 
     [Fact]
-    public void RelativePathsWithoutABaseFolderAreAnError()
+    public void Relative_paths_without_a_base_folder_are_an_error()
     {
         DatasetSplits splits = Tiny();
         string file = _dir.Combine("fewshot.json");
@@ -51,7 +51,7 @@ public sealed class FewShotFileTests : IDisposable
     }
 
     [Fact]
-    public void TwoSfsJsonlRoundTrips()
+    public void TwoSfs_jsonl_round_trips()
     {
         DatasetSplits splits = Tiny();
         FewShotSelection selection = FewShotSampler.Sample(splits, 2, 1);
@@ -67,7 +67,7 @@ public sealed class FewShotFileTests : IDisposable
     }
 
     [Fact]
-    public void TwoSfsPathsFromAnotherMachineResolveUnderTheDataset()
+    public void TwoSfs_paths_from_another_machine_resolve_under_the_dataset()
     {
         DatasetSplits splits = Tiny();
         LabeledImage first = splits.Train[0], second = splits.Train[4];
@@ -84,7 +84,7 @@ public sealed class FewShotFileTests : IDisposable
     }
 
     [Fact]
-    public void TwoSfsUnresolvableImageOrBadLineIsAnErrorNamingTheLine()
+    public void TwoSfs_unresolvable_image_or_bad_line_is_an_error_naming_the_line()
     {
         DatasetSplits splits = Tiny();
         string file = _dir.Combine("shot_1-seed_1_val.jsonl");

@@ -16,7 +16,7 @@ public sealed class FewShotSamplerTests
     private static string[] Paths(FewShotSelection selection) => selection.Items.Select(i => i.Path).ToArray();
 
     [Fact]
-    public void SplitMix64MatchesThePublishedReferenceSequence()
+    public void SplitMix64_matches_the_published_reference_sequence()
     {
         // Reference outputs of Vigna's splitmix64.c seeded with 0.
         var rng = new SplitMix64(0);
@@ -26,7 +26,7 @@ public sealed class FewShotSamplerTests
     }
 
     [Fact]
-    public void PicksKDistinctImagesPerClassInLabelOrder()
+    public void Picks_k_distinct_images_per_class_in_label_order()
     {
         FewShotSelection selection = FewShotSampler.Sample("OxfordPets", Train(), ClassNames, shots: 4, seed: 1);
         Assert.Equal(16, selection.Items.Count);
@@ -38,7 +38,7 @@ public sealed class FewShotSamplerTests
     }
 
     [Fact]
-    public void SameInputsInAnyOrderOnAnyThreadGiveIdenticalPicks()
+    public void Same_inputs_in_any_order_on_any_thread_give_identical_picks()
     {
         string[] reference = Paths(FewShotSampler.Sample("OxfordPets", Train(), ClassNames, 16, 2));
         var shuffled = Train();
@@ -57,7 +57,7 @@ public sealed class FewShotSamplerTests
     }
 
     [Fact]
-    public void DifferentSeedsShotsOrDatasetsGiveDifferentPicks()
+    public void Different_seeds_shots_or_datasets_give_different_picks()
     {
         string[] seed1 = Paths(FewShotSampler.Sample("OxfordPets", Train(), ClassNames, 4, 1));
         Assert.NotEqual(seed1, Paths(FewShotSampler.Sample("OxfordPets", Train(), ClassNames, 4, 2)));
@@ -67,7 +67,7 @@ public sealed class FewShotSamplerTests
     }
 
     [Fact]
-    public void PicksArePinnedSoSubsetsNeverChangeSilently()
+    public void Picks_are_pinned_so_subsets_never_change_silently()
     {
         // Pinned when the sampler was written. If this fails, every stored run's few-shot subset would
         // change: bump the sampler's domain string and record why, rather than editing these values.
@@ -82,7 +82,7 @@ public sealed class FewShotSamplerTests
     ];
 
     [Fact]
-    public void ShortClassesAreFilledByRepetitionAndCounted()
+    public void Short_classes_are_filled_by_repetition_and_counted()
     {
         var train = Train(perClassBase: 3); // classes of 3, 6, 9, 12 images
         FewShotSelection selection = FewShotSampler.Sample("OxfordPets", train, ClassNames, 8, 1);
@@ -99,7 +99,7 @@ public sealed class FewShotSamplerTests
     }
 
     [Fact]
-    public void ClassesWithoutTrainImagesAreCountedAsEmpty()
+    public void Classes_without_train_images_are_counted_as_empty()
     {
         var train = Train().Where(i => i.Label != 2).ToList();
         FewShotSelection selection = FewShotSampler.Sample("OxfordPets", train, ClassNames, 1, 1);
@@ -109,7 +109,7 @@ public sealed class FewShotSamplerTests
     }
 
     [Fact]
-    public void RejectsNonPositiveShotsAndLabelsOutsideTheClassList()
+    public void Rejects_non_positive_shots_and_labels_outside_the_class_list()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => FewShotSampler.Sample("OxfordPets", Train(), ClassNames, 0, 1));
         var bad = new List<LabeledImage> { new("/x.jpg", 7, "ghost") };
@@ -118,7 +118,7 @@ public sealed class FewShotSamplerTests
     }
 
     [Fact]
-    public void StableHashSeparatesPartsAndIsPinned()
+    public void StableHash_separates_parts_and_is_pinned()
     {
         Assert.NotEqual(StableHash.Of("ab", "c"), StableHash.Of("a", "bc"));
         Assert.NotEqual(StableHash.Of("1"), StableHash.Of(1));

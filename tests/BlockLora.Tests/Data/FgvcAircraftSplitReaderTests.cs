@@ -21,7 +21,7 @@ public sealed class FgvcAircraftSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void LabelsFollowTheLineOrderOfVariantsTxt()
+    public void Labels_follow_the_line_order_of_variants_txt()
     {
         string dir = CreateLayout();
         DatasetSplits splits = DatasetReader.Read(_dir.Path, "FGVCAircraft");
@@ -35,7 +35,7 @@ public sealed class FgvcAircraftSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void UnknownVariantIsAnErrorNamingTheFileAndLine()
+    public void Unknown_variant_is_an_error_naming_the_file_and_line()
     {
         string dir = CreateLayout();
         File.WriteAllLines(Path.Combine(dir, "images_variant_test.txt"), ["1000005 737-800", "1000006 Concorde"]);
@@ -44,7 +44,7 @@ public sealed class FgvcAircraftSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void MissingSplitTextFileIsReported()
+    public void Missing_split_text_file_is_reported()
     {
         string dir = CreateLayout();
         File.Delete(Path.Combine(dir, "images_variant_val.txt"));

@@ -30,7 +30,7 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void ReadsFoldersWithLabelsFromClassNamesTxt(bool nestedUnderImages)
+    public void Reads_folders_with_labels_from_classnames_txt(bool nestedUnderImages)
     {
         string imagenet = _dir.Combine("imagenet");
         WriteClassNames(imagenet, Classes.Take(3));
@@ -57,7 +57,7 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void FolderThatIsNotInClassNamesIsAnError()
+    public void Folder_that_is_not_in_classnames_is_an_error()
     {
         string imagenet = _dir.Combine("imagenet");
         WriteClassNames(imagenet, Classes.Take(1));
@@ -68,7 +68,7 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void MissingImageNetSaysItMustBeDownloadedManually()
+    public void Missing_ImageNet_says_it_must_be_downloaded_manually()
     {
         var error = Assert.Throws<DatasetLayoutException>(() => DatasetReader.Read(_dir.Path, "imagenet"));
         Assert.Equal(_dir.Combine("imagenet"), error.Path);
@@ -76,7 +76,7 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void ImageNetAUsesItsOwnSortedWnidSubsetAsTheLabelSpace()
+    public void ImageNet_A_uses_its_own_sorted_wnid_subset_as_the_label_space()
     {
         // classnames.txt only in imagenet/: the variant falls back to ImageNet's copy.
         WriteClassNames(_dir.Combine("imagenet"), Classes);
@@ -99,7 +99,7 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void ImageNetRPrefersItsOwnClassNamesCopy()
+    public void ImageNet_R_prefers_its_own_classnames_copy()
     {
         WriteClassNames(_dir.Combine("imagenet-rendition"), Classes.Select(c => (c.Wnid, c.Name.ToUpperInvariant())));
         Touch(_dir.Combine("imagenet-rendition", "imagenet-r", "n01440764", "art_0.jpg"));
@@ -108,7 +108,7 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void ImageNetV2FoldersAreImageNetLabels()
+    public void ImageNet_V2_folders_are_ImageNet_labels()
     {
         WriteClassNames(_dir.Combine("imagenetv2"), Classes);
         string images = _dir.Combine("imagenetv2", "imagenetv2-matched-frequency-format-val");
@@ -121,7 +121,7 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     }
 
     [Fact]
-    public void ImageNetSketchWithoutAnyClassNamesFileNamesTheFix()
+    public void ImageNetSketch_without_any_classnames_file_names_the_fix()
     {
         Touch(_dir.Combine("imagenet-sketch", "images", "n01440764", "sketch_0.JPEG"));
         var error = Assert.Throws<DatasetLayoutException>(() => DatasetReader.Read(_dir.Path, "ImageNetSketch"));

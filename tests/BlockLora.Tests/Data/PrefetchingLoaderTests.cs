@@ -35,7 +35,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void EvaluationYieldsEveryItemOnceInOrderWithTheEvalTransform()
+    public void Evaluation_yields_every_item_once_in_order_with_the_eval_transform()
     {
         using var loader = new PrefetchingLoader(_splits.Train, LoaderTransform.Eval(Resolution), LoaderOptions.Evaluation(batchSize: 4) with { MaxParallelism = 2 });
         var batches = Take(loader, int.MaxValue);
@@ -53,7 +53,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void BatchTensorsHaveTheDocumentedShapesAndTypes()
+    public void Batch_tensors_have_the_documented_shapes_and_types()
     {
         using var loader = PrefetchingLoader.ForEvaluation(_splits.Test, Resolution, batchSize: 2);
         using ImageBatch batch = loader.First();
@@ -64,7 +64,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void TrainingIsDeterministicForASeedWhateverTheThreadCount()
+    public void Training_is_deterministic_for_a_seed_whatever_the_thread_count()
     {
         LoaderOptions options = LoaderOptions.Training(seed: 7, batchSize: 4);
         using var oneThread = new PrefetchingLoader(_splits.Train, LoaderTransform.Train(Resolution), options with { MaxParallelism = 1 });
@@ -88,7 +88,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void EachEpochIsAFreshPermutationOfTheItems()
+    public void Each_epoch_is_a_fresh_permutation_of_the_items()
     {
         var options = new LoaderOptions { BatchSize = 3, Shuffle = true, Repeat = true, Seed = 3 };
         using var loader = new PrefetchingLoader(_splits.Train, LoaderTransform.Eval(Resolution), options);
@@ -102,7 +102,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ResumingAtABatchGivesTheSameBatchesAsRunningThrough()
+    public void Resuming_at_a_batch_gives_the_same_batches_as_running_through()
     {
         using var loader = PrefetchingLoader.ForTraining(_splits.Train, Resolution, seed: 5, batchSize: 4);
         var straight = Take(loader, 6);
@@ -115,7 +115,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void CorruptImageIsSkippedAndCounted()
+    public void Corrupt_image_is_skipped_and_counted()
     {
         string victim = _splits.Train[5].Path;
         byte[] bytes = File.ReadAllBytes(victim);
@@ -143,7 +143,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void RepeatingOverImagesThatAllFailStopsWithAnError()
+    public void Repeating_over_images_that_all_fail_stops_with_an_error()
     {
         var missing = Enumerable.Range(0, 3).Select(i => new LabeledImage(_dir.Combine($"missing_{i}.jpg"), 0, "x")).ToArray();
         using var loader = new PrefetchingLoader(missing, LoaderTransform.Train(Resolution), LoaderOptions.Training(seed: 1, batchSize: 2));
@@ -155,7 +155,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void StoppingEarlyAndDisposingEndsTheBackgroundWork()
+    public void Stopping_early_and_disposing_ends_the_background_work()
     {
         var loader = PrefetchingLoader.ForTraining(_splits.Train, Resolution, seed: 2, batchSize: 2);
         using (IEnumerator<ImageBatch> batches = loader.GetEnumerator())
@@ -168,7 +168,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void EmptyListsAndBadOptionsAreHandled()
+    public void Empty_lists_and_bad_options_are_handled()
     {
         using var empty = PrefetchingLoader.ForEvaluation([], Resolution);
         Assert.Empty(Take(empty, int.MaxValue));
@@ -177,7 +177,7 @@ public sealed class PrefetchingLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ListSmallerThanABatchStillYieldsOneBatchWhenDroppingLast()
+    public void List_smaller_than_a_batch_still_yields_one_batch_when_dropping_last()
     {
         using var loader = new PrefetchingLoader(_splits.Train, LoaderTransform.Train(Resolution), LoaderOptions.Training(seed: 1, batchSize: 32));
         var batches = Take(loader, 2);

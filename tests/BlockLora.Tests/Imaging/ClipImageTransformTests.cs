@@ -43,7 +43,7 @@ public sealed class ClipImageTransformTests(ITestOutputHelper output)
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
-    public void ExactImagesMatchReference(int index)
+    public void Exact_images_match_reference(int index)
     {
         var (images, resolution) = ReadCases();
         Assert.Equal($"exact_{index}.png", images[index]);
@@ -55,7 +55,7 @@ public sealed class ClipImageTransformTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RealImageMatchesPilBicubicReference()
+    public void Real_image_matches_PIL_bicubic_reference()
     {
         var (images, resolution) = ReadCases();
         Assert.Equal("real_CLIP.png", images[3]);
@@ -69,7 +69,7 @@ public sealed class ClipImageTransformTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ReferenceResizesRgbaPremultipliedBeforeDroppingAlpha()
+    public void Reference_resizes_RGBA_premultiplied_before_dropping_alpha()
     {
         // OpenAI's transform resizes the RGBA image (PIL premultiplies for that) and converts to RGB
         // afterwards; converting first, as HF's processor does, is visibly different at alpha edges.
@@ -90,7 +90,7 @@ public sealed class ClipImageTransformTests(ITestOutputHelper output)
     [InlineData(640, 480, 224, 298, 224)]
     [InlineData(32, 32, 32, 32, 32)]
     [InlineData(1, 1000, 7, 7, 7000)]
-    public void ResizedSizeTruncatesLongSideLikeTorchvision(int w, int h, int r, int expectedW, int expectedH)
+    public void Resized_size_truncates_long_side_like_torchvision(int w, int h, int r, int expectedW, int expectedH)
     {
         Assert.Equal((expectedW, expectedH), ClipImageTransform.ResizedSize(w, h, r));
     }
@@ -100,13 +100,13 @@ public sealed class ClipImageTransformTests(ITestOutputHelper output)
     [InlineData(33, 32, 32, 0, 0)]   // round(0.5) = 0 (half to even)
     [InlineData(35, 32, 32, 2, 0)]   // round(1.5) = 2
     [InlineData(32, 37, 32, 0, 2)]   // round(2.5) = 2
-    public void CenterCropRoundsHalfToEvenLikePython(int w, int h, int size, int left, int top)
+    public void Center_crop_rounds_half_to_even_like_Python(int w, int h, int size, int left, int top)
     {
         Assert.Equal(new PixelBox(left, top, size, size), ClipImageTransform.CenterCropBox(w, h, size));
     }
 
     [Fact]
-    public void BatchKeepsInputOrderAndMatchesSingleImages()
+    public void Batch_keeps_input_order_and_matches_single_images()
     {
         var (images, resolution) = ReadCases();
         string[] paths = [.. images.Select(ImagingTestFiles.Fixture).Reverse(), ImagingTestFiles.Fixture(images[0])];
@@ -123,7 +123,7 @@ public sealed class ClipImageTransformTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BatchReportsTheFirstFailingFile()
+    public void Batch_reports_the_first_failing_file()
     {
         using var files = new ImagingTestFiles();
         string bad1 = files.Write("bad1.png", "not a png"u8.ToArray());
@@ -137,7 +137,7 @@ public sealed class ClipImageTransformTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void WindowedResizeEqualsFullResizeThenCrop()
+    public void Windowed_resize_equals_full_resize_then_crop()
     {
         var rng = new Random(7);
         var pixels = new byte[3 * 53 * 29];
@@ -156,7 +156,7 @@ public sealed class ClipImageTransformTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ResizeKeepsFlatColourAndSameSizeIsACopy()
+    public void Resize_keeps_flat_colour_and_same_size_is_a_copy()
     {
         var flat = new RgbImage(40, 30, Enumerable.Repeat(new byte[] { 250, 3, 128 }, 40 * 30).SelectMany(p => p).ToArray());
         RgbImage small = PilBicubicResampler.Resize(flat, 7, 5);

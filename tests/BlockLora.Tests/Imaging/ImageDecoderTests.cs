@@ -36,26 +36,26 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void MissingFile()
+    public void Missing_file_is_reported()
     {
         AssertFails(Path.Combine(_files.Directory, "nope.png"), "file not found");
     }
 
     [Fact]
-    public void TextFileNamedPng()
+    public void Text_file_named_PNG_is_not_an_image()
     {
         string path = _files.Write("notes.png", "this is just some text, not a picture\n"u8.ToArray());
         AssertFails(path, "not an image (unrecognised format)");
     }
 
     [Fact]
-    public void EmptyFile()
+    public void Empty_file_is_reported()
     {
         AssertFails(_files.Write("empty.jpg", []), "empty file");
     }
 
     [Fact]
-    public void TruncatedPng()
+    public void Truncated_PNG_is_reported()
     {
         byte[] png = File.ReadAllBytes(ImagingTestFiles.Fixture("real_CLIP.png"));
         string path = _files.Write("half.png", png[..(png.Length / 2)]);
@@ -63,7 +63,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedJpeg()
+    public void Truncated_JPEG_is_reported()
     {
         byte[] jpeg = NoisyJpeg(64, 48);
         RgbImage whole = ImageDecoder.Decode(_files.Write("whole.jpg", jpeg));
@@ -73,7 +73,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void JpegWithBytesAfterEoiIsAccepted()
+    public void JPEG_with_bytes_after_EOI_is_accepted()
     {
         byte[] jpeg = [.. NoisyJpeg(16, 16), .. new byte[64], .. "trailer"u8.ToArray()];
         RgbImage image = ImageDecoder.Decode(_files.Write("trailer.jpg", jpeg));
@@ -81,21 +81,21 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void OversizedDimensionsAreRejectedBeforeDecoding()
+    public void Oversized_dimensions_are_rejected_before_decoding()
     {
         var options = new ImageDecoderOptions(MaxPixels: 1000);
         AssertFails(ImagingTestFiles.Fixture("exact_0.png"), "image too large (32 x 32", options);
     }
 
     [Fact]
-    public void OversizedFileIsRejectedBeforeReading()
+    public void Oversized_file_is_rejected_before_reading()
     {
         var options = new ImageDecoderOptions(MaxFileBytes: 100);
         AssertFails(ImagingTestFiles.Fixture("exact_0.png"), "file too large", options);
     }
 
     [Fact]
-    public void ExifOrientationSixRotatesClockwise()
+    public void EXIF_orientation_six_rotates_clockwise()
     {
         // Stored 64 x 32: top half red, bottom half blue. Orientation 6 means "rotate 90° clockwise to
         // display", so the displayed 32 x 64 image has blue on the left and red on the right.
@@ -115,7 +115,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void GreyscalePngReplicatesIntoThreeChannels()
+    public void Greyscale_PNG_replicates_into_three_channels()
     {
         byte[][] rows = [[0, 1, 2, 3], [100, 128, 200, 255]];
         RgbImage image = ImageDecoder.Decode(_files.Write("grey.png", RawPng.Encode(4, 2, RawPng.Grey, rows)));
@@ -127,7 +127,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void PalettePngExpandsColoursAndIgnoresTransparency()
+    public void Palette_PNG_expands_colours_and_ignores_transparency()
     {
         byte[] palette = [10, 20, 30, 200, 100, 0, 255, 255, 255];
         byte[] transparency = [0, 128]; // entry 0 fully transparent, 1 half: PIL's convert("RGB") ignores both
@@ -141,7 +141,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void RgbaPngDropsAlphaWithoutCompositing()
+    public void RGBA_PNG_drops_alpha_without_compositing()
     {
         byte[][] rows = [[200, 10, 20, 0, 1, 2, 3, 128], [9, 8, 7, 255, 50, 60, 70, 1]];
         RgbImage image = ImageDecoder.Decode(_files.Write("rgba.png", RawPng.Encode(2, 2, RawPng.Rgba, rows)));
@@ -151,7 +151,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void OpaqueRgbaPngCarriesNoAlpha()
+    public void Opaque_RGBA_PNG_carries_no_alpha()
     {
         byte[][] rows = [[1, 2, 3, 255, 4, 5, 6, 255]];
         RgbImage image = ImageDecoder.Decode(_files.Write("opaque.png", RawPng.Encode(2, 1, RawPng.Rgba, rows)));
@@ -160,7 +160,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void GreyAlphaPngReplicatesGreyAndKeepsAlpha()
+    public void Grey_alpha_PNG_replicates_grey_and_keeps_alpha()
     {
         byte[][] rows = [[77, 0, 180, 90]];
         RgbImage image = ImageDecoder.Decode(_files.Write("la.png", RawPng.Encode(2, 1, RawPng.GreyAlpha, rows)));
@@ -169,7 +169,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void RgbPngWithTransparencyChunkCarriesNoAlpha()
+    public void RGB_PNG_with_transparency_chunk_carries_no_alpha()
     {
         // PIL keeps tRNS on an RGB image as metadata and resizes it as plain RGB, so must we.
         byte[][] rows = [[1, 2, 3, 4, 5, 6]];
@@ -180,7 +180,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void FixturesDecodeAtTheirHeaderSize()
+    public void Fixtures_decode_at_their_header_size()
     {
         RgbImage exact = ImageDecoder.Decode(ImagingTestFiles.Fixture("exact_0.png"));
         Assert.Equal((32, 32), (exact.Width, exact.Height));

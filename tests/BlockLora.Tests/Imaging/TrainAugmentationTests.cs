@@ -13,7 +13,7 @@ public sealed class TrainAugmentationTests
     }
 
     [Fact]
-    public void FixedSeedReproducesTheSameSample()
+    public void Fixed_seed_reproduces_the_same_sample()
     {
         RgbImage image = ImageDecoder.Decode(ImagingTestFiles.Fixture("real_CLIP.png"));
         var augmentation = new TrainAugmentation(32);
@@ -28,7 +28,7 @@ public sealed class TrainAugmentationTests
     }
 
     [Fact]
-    public void SampledCropsStayInsideTheImageAndWithinTheRatioRange()
+    public void Sampled_crops_stay_inside_the_image_and_within_the_ratio_range()
     {
         var augmentation = new TrainAugmentation(224);
         var random = new Random(5);
@@ -43,7 +43,7 @@ public sealed class TrainAugmentationTests
     }
 
     [Fact]
-    public void ImpossibleAspectFallsBackToClampedCentreCrop()
+    public void Impossible_aspect_falls_back_to_clamped_centre_crop()
     {
         // A 3000 x 20 strip never fits a crop with ratio <= 4/3 and area >= 8%, so all ten attempts
         // fail and torchvision's fallback takes the full height with width round(20 * 4/3) = 27.
@@ -53,7 +53,7 @@ public sealed class TrainAugmentationTests
     }
 
     [Fact]
-    public void FlipMirrorsTheResizedCrop()
+    public void Flip_mirrors_the_resized_crop()
     {
         RgbImage image = Noise(50, 40, 8);
         var always = new TrainAugmentation(16, minScale: 1.0, maxScale: 1.0, minRatio: 1.25, maxRatio: 1.25, flipProbability: 1.0);
@@ -70,7 +70,7 @@ public sealed class TrainAugmentationTests
     }
 
     [Fact]
-    public void BatchIsDeterministicForASeedWhateverTheParallelism()
+    public void Batch_is_deterministic_for_a_seed_whatever_the_parallelism()
     {
         string[] paths = ["exact_0.png", "real_CLIP.png", "exact_1.png", "exact_2.png", "real_CLIP.png"];
         paths = paths.Select(ImagingTestFiles.Fixture).ToArray();

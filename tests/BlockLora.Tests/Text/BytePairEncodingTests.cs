@@ -8,7 +8,7 @@ public class BytePairEncodingTests
     private static BytePairEncoding Clip => ClipTokenizer.Default.Model;
 
     [Fact]
-    public void Vocabulary_IsLaidOutAsClipBuildsIt()
+    public void Vocabulary_is_laid_out_as_CLIP_builds_it()
     {
         Assert.Equal(49408, Clip.VocabularySize);
 
@@ -25,7 +25,7 @@ public class BytePairEncodingTests
     }
 
     [Fact]
-    public void TryGetId_FindsTokens()
+    public void TryGetId_finds_tokens()
     {
         Assert.True(Clip.TryGetId("dog</w>", out int dog));
         Assert.Equal(1929, dog);
@@ -33,7 +33,7 @@ public class BytePairEncodingTests
     }
 
     [Fact]
-    public void Encode_EncodesOnePreToken()
+    public void Encode_encodes_one_pre_token()
     {
         Assert.Equal([1929], Clip.Encode("dog"));
         Assert.Equal([14860], Clip.Encode("🙂"));
@@ -41,7 +41,7 @@ public class BytePairEncodingTests
     }
 
     [Fact]
-    public void Encode_MergesByRankThenLeftToRight()
+    public void Encode_merges_by_rank_then_left_to_right()
     {
         // A header line, then merges in rank order.
         BytePairEncoding bpe = BytePairEncoding.FromMergesText("#version: test\na b\nab c</w>\na a");
@@ -59,7 +59,7 @@ public class BytePairEncodingTests
     }
 
     [Fact]
-    public void Encode_OfOneByteIsItsEndOfWordToken()
+    public void Encode_of_one_byte_is_its_end_of_word_token()
     {
         BytePairEncoding bpe = BytePairEncoding.FromMergesText("#version: test");
 
@@ -68,7 +68,7 @@ public class BytePairEncodingTests
     }
 
     [Fact]
-    public void Decode_TurnsEndOfWordIntoSpaceAndBadUtf8IntoReplacement()
+    public void Decode_turns_end_of_word_into_space_and_bad_UTF8_into_replacement()
     {
         Assert.Equal("a photo ", Clip.Decode([320, 1125]));
 
@@ -78,7 +78,7 @@ public class BytePairEncodingTests
     }
 
     [Fact]
-    public void Decode_RoundTripsUtf8OfAnyScript()
+    public void Decode_round_trips_UTF8_of_any_script()
     {
         foreach (string word in new[] { "crème", "日本語", "ας", "🙂🙂!" })
         {

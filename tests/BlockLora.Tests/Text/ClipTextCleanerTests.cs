@@ -11,7 +11,7 @@ public class ClipTextCleanerTests
     [InlineData("voilÃ le travail", "voilà le travail")]
     [InlineData("sÃ³", "só")]
     [InlineData("He's Justinâ\u009d¤", "he's justin❤")]
-    public void Clean_FixesMojibake(string text, string expected)
+    public void Clean_fixes_mojibake(string text, string expected)
     {
         Assert.Equal(expected, ClipTextCleaner.Clean(text));
     }
@@ -22,7 +22,7 @@ public class ClipTextCleanerTests
     [InlineData("naïve café, déjà vu", "naïve café, déjà vu")]
     [InlineData("Русский текст", "русский текст")]
     [InlineData("日本語のテキスト", "日本語のテキスト")]
-    public void Clean_LeavesCorrectAccentedTextAlone(string text, string expected)
+    public void Clean_leaves_correct_accented_text_alone(string text, string expected)
     {
         Assert.Equal(expected, ClipTextCleaner.Clean(text));
     }
@@ -30,13 +30,13 @@ public class ClipTextCleanerTests
     [Theory]
     [InlineData("emoji 🙂 and 👍🏽")]
     [InlineData("family 👨‍👩‍👧 ❤")]
-    public void Clean_KeepsEmoji(string text)
+    public void Clean_keeps_emoji(string text)
     {
         Assert.Equal(text, ClipTextCleaner.Clean(text));
     }
 
     [Fact]
-    public void Clean_UncurlsQuotes()
+    public void Clean_uncurls_quotes()
     {
         Assert.Equal(
             "'single' \"double\" 'low' \"low\" 'modifier",
@@ -47,13 +47,13 @@ public class ClipTextCleanerTests
     [InlineData("ＬＯＵＤ　ＮＯＩＳＥＳ", "loud noises")]
     [InlineData("ﾀｰﾝ", "ターン")]
     [InlineData("１２３！", "123!")]
-    public void Clean_NormalisesCharacterWidth(string text, string expected)
+    public void Clean_normalises_character_width(string text, string expected)
     {
         Assert.Equal(expected, ClipTextCleaner.Clean(text));
     }
 
     [Fact]
-    public void Clean_SplitsLatinLigatures()
+    public void Clean_splits_Latin_ligatures()
     {
         Assert.Equal(
             "fine flow ff ffi ffl ſt st ij ij dž dž dž lj lj lj nj nj nj dz dz dz 'n",
@@ -61,7 +61,7 @@ public class ClipTextCleanerTests
     }
 
     [Fact]
-    public void Clean_ComposesToNfc()
+    public void Clean_composes_to_NFC()
     {
         string cleaned = ClipTextCleaner.Clean("e\u0301");
 
@@ -77,7 +77,7 @@ public class ClipTextCleanerTests
     [InlineData("&#150;", "–")]
     [InlineData("&#x1F642;", "🙂")]
     [InlineData("&#xD800;", "\uFFFD")]
-    public void Clean_UnescapesHtml(string text, string expected)
+    public void Clean_unescapes_HTML(string text, string expected)
     {
         Assert.Equal(expected, ClipTextCleaner.Clean(text));
     }
@@ -86,7 +86,7 @@ public class ClipTextCleanerTests
     [InlineData("<b>&amp;amp;</b>", "<b>&</b>")]
     [InlineData("this&not that", "this¬ that")]
     [InlineData("&notit;", "¬it;")]
-    public void Clean_UnescapesHtmlTwiceEvenWhereFtfyDoesNot(string text, string expected)
+    public void Clean_unescapes_HTML_twice_even_where_ftfy_does_not(string text, string expected)
     {
         // ftfy keeps entities in text with '<' and leaves informal "&not" alone; CLIP's own two
         // html.unescape passes, with the standard's lenient rules, still decode them.
@@ -97,7 +97,7 @@ public class ClipTextCleanerTests
     [InlineData("  a \t\n b\u3000c  \u00A0", "a b c")]
     [InlineData("a\r\nb\rc\u2028d\u2029e", "a b c d e")]
     [InlineData("itap of a   large    Airbus A320!", "itap of a large airbus a320!")]
-    public void Clean_CollapsesAndStripsWhitespace(string text, string expected)
+    public void Clean_collapses_and_strips_whitespace(string text, string expected)
     {
         Assert.Equal(expected, ClipTextCleaner.Clean(text));
     }
@@ -108,28 +108,28 @@ public class ClipTextCleanerTests
     [InlineData("ΑΣ. ΑΣ", "ας. ας")]
     [InlineData("ΣΑ", "σα")]
     [InlineData("İ", "i\u0307")]
-    public void Clean_LowerCasesLikePython(string text, string expected)
+    public void Clean_lower_cases_like_Python(string text, string expected)
     {
         // Python's str.lower() gives a word-final capital sigma its final form and maps İ to "i̇".
         Assert.Equal(expected, ClipTextCleaner.Clean(text));
     }
 
     [Fact]
-    public void Clean_RemovesTerminalEscapesAndControlCharacters()
+    public void Clean_removes_terminal_escapes_and_control_characters()
     {
         Assert.Equal("red", ClipTextCleaner.Clean("\u001B[31mred\u001B[0m"));
         Assert.Equal("abcdefg", ClipTextCleaner.Clean("a\u0000b\u0007c\u007Fd\uFEFFe\u206Af\uFFFCg"));
     }
 
     [Fact]
-    public void Clean_ReadsC1ControlsAsWindows1252()
+    public void Clean_reads_C1_controls_as_Windows1252()
     {
         Assert.Equal("price € 5", ClipTextCleaner.Clean("price \u0080 5"));
         Assert.Equal("e…f", ClipTextCleaner.Clean("e\u0085f"));
     }
 
     [Fact]
-    public void Clean_OfEmptyTextIsEmpty()
+    public void Clean_of_empty_text_is_empty()
     {
         Assert.Equal("", ClipTextCleaner.Clean(""));
         Assert.Equal("", ClipTextCleaner.Clean(" \t "));

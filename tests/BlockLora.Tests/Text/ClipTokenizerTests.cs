@@ -22,7 +22,7 @@ public class ClipTokenizerTests
 
     [Theory]
     [MemberData(nameof(FixtureCases))]
-    public void Tokenize_MatchesOpenAiClipExactly(int index)
+    public void Tokenize_matches_OpenAI_CLIP_exactly(int index)
     {
         Fixture fixture = ReadFixture();
 
@@ -32,7 +32,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Tokenize_BatchMatchesFixtureRowByRow()
+    public void Tokenize_batch_matches_fixture_row_by_row()
     {
         Fixture fixture = ReadFixture();
 
@@ -50,7 +50,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Vocabulary_HasClipSizeAndSpecialIds()
+    public void Vocabulary_has_CLIP_size_and_special_ids()
     {
         Assert.Equal(49408, Tokenizer.VocabularySize);
         Assert.Equal(49406, Tokenizer.StartOfTextId);
@@ -58,7 +58,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Encode_GivesIdsWithoutStartAndEnd()
+    public void Encode_gives_ids_without_start_and_end()
     {
         // From the fixture: "a photo of a dog." is [49406, 320, 1125, 539, 320, 1929, 269, 49407].
         Assert.Equal([320, 1125, 539, 320, 1929, 269], Tokenizer.Encode("a photo of a dog."));
@@ -69,13 +69,13 @@ public class ClipTokenizerTests
     [InlineData("  a photo\tof\na DOG.  ")]
     [InlineData("a\u3000photo of a dog.")]
     [InlineData("ａ ｐｈｏｔｏ ｏｆ ａ ｄｏｇ．")]
-    public void Encode_CleansCaseWhitespaceAndWidthLikeClip(string text)
+    public void Encode_cleans_case_whitespace_and_width_like_CLIP(string text)
     {
         Assert.Equal(Tokenizer.Encode("a photo of a dog."), Tokenizer.Encode(text));
     }
 
     [Fact]
-    public void Encode_SplitsDigitsAndContractionsAsInFixture()
+    public void Encode_splits_digits_and_contractions_as_in_fixture()
     {
         // Fixture: "Tom &amp; Jerry don't like 3.14159 pies (42)".
         Assert.Equal([847, 713], Tokenizer.Encode("don't"));
@@ -87,7 +87,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Encode_UnescapesHtmlTwice()
+    public void Encode_unescapes_HTML_twice()
     {
         int[] expected = [2435, 261, 9164];
         Assert.Equal(expected, Tokenizer.Encode("Tom &amp; Jerry"));
@@ -96,7 +96,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Encode_KeepsAnEmojiAsOneToken()
+    public void Encode_keeps_an_emoji_as_one_token()
     {
         // Fixture: "emoji 🙂 and ümlauts: ..." gives 16327, 14860, 537 for its first three words.
         Assert.Equal([16327, 14860, 537], Tokenizer.Encode("emoji 🙂 and"));
@@ -104,27 +104,27 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Encode_FixesMojibakeToTheSameIdsAsCleanText()
+    public void Encode_fixes_mojibake_to_the_same_ids_as_clean_text()
     {
         Assert.Equal(Tokenizer.Encode("crème brûlée"), Tokenizer.Encode("crÃ¨me brÃ»lÃ©e"));
         Assert.Equal(Tokenizer.Encode("don't stop"), Tokenizer.Encode("donâ€™t stop"));
     }
 
     [Fact]
-    public void Encode_RecognisesSpecialTokensInText()
+    public void Encode_recognises_special_tokens_in_text()
     {
         Assert.Equal([49406, 1929, 49407], Tokenizer.Encode("<|startoftext|>dog<|endoftext|>"));
     }
 
     [Fact]
-    public void Encode_EmptyOrBlankTextGivesNoIds()
+    public void Encode_empty_or_blank_text_gives_no_ids()
     {
         Assert.Empty(Tokenizer.Encode(""));
         Assert.Empty(Tokenizer.Encode(" \t\n "));
     }
 
     [Fact]
-    public void Tokenize_PadsWithZerosAfterEndToken()
+    public void Tokenize_pads_with_zeros_after_end_token()
     {
         long[] row = Tokenizer.Tokenize("a photo of a dog.");
 
@@ -134,7 +134,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Tokenize_TruncatesLongTextKeepingEndTokenLast()
+    public void Tokenize_truncates_long_text_keeping_end_token_last()
     {
         string text = string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog ", 20));
 
@@ -149,7 +149,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Tokenize_WithoutTruncationRejectsLongText()
+    public void Tokenize_without_truncation_rejects_long_text()
     {
         string text = string.Concat(Enumerable.Repeat("dog ", 100));
 
@@ -157,7 +157,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Tokenize_ExactFitIsNotTruncated()
+    public void Tokenize_exact_fit_is_not_truncated()
     {
         // 75 words of one token each, plus start and end, fill 77 exactly.
         string text = string.Join(' ', Enumerable.Repeat("dog", 75));
@@ -169,14 +169,14 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Tokenize_HonoursOtherContextLengths()
+    public void Tokenize_honours_other_context_lengths()
     {
         Assert.Equal([49406, 320, 1125, 49407], Tokenizer.Tokenize("a photo of a dog.", contextLength: 4));
         Assert.Equal([49406, 320, 1125, 539, 320, 1929, 269, 49407, 0, 0], Tokenizer.Tokenize("a photo of a dog.", contextLength: 10));
     }
 
     [Fact]
-    public void Tokenize_EmptyBatchGivesNoRows()
+    public void Tokenize_empty_batch_gives_no_rows()
     {
         Assert.Equal(0, Tokenizer.Tokenize(Array.Empty<string>()).GetLength(0));
     }
@@ -185,32 +185,32 @@ public class ClipTokenizerTests
     [InlineData("a photo of a dog")]
     [InlineData("A Centered Satellite Photo of Annual Crop Land")]
     [InlineData("the quick brown fox jumps over the lazy dog")]
-    public void Decode_RestoresCleanedPlainSentences(string text)
+    public void Decode_restores_cleaned_plain_sentences(string text)
     {
         // CLIP's decode turns every end-of-word mark into a space, so a trailing space is expected.
         Assert.Equal(text.ToLowerInvariant() + " ", Tokenizer.Decode(Tokenizer.Encode(text)));
     }
 
     [Fact]
-    public void Decode_KeepsSpecialTokensAndNonAsciiText()
+    public void Decode_keeps_special_tokens_and_non_ASCII_text()
     {
         Assert.Equal("<|startoftext|>crème 🙂 <|endoftext|>", Tokenizer.Decode([49406, .. Tokenizer.Encode("crème 🙂"), 49407]));
     }
 
     [Fact]
-    public void Decode_RejectsUnknownIds()
+    public void Decode_rejects_unknown_ids()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Tokenizer.Decode([49408]));
     }
 
     [Fact]
-    public void Default_IsOneSharedInstance()
+    public void Default_is_one_shared_instance()
     {
         Assert.Same(ClipTokenizer.Default, ClipTokenizer.Default);
     }
 
     [Fact]
-    public void FromFile_ReadsTheSameVocabularyAsTheEmbeddedOne()
+    public void FromFile_reads_the_same_vocabulary_as_the_embedded_one()
     {
         string path = Path.Combine(Path.GetTempPath(), $"clip-vocab-{Guid.NewGuid():N}.txt.gz");
         try
@@ -235,7 +235,7 @@ public class ClipTokenizerTests
     }
 
     [Fact]
-    public void Encode_IsThreadSafe()
+    public void Encode_is_thread_safe()
     {
         // A fresh instance, so that every thread starts with an empty cache and races to fill it.
         using Stream resource = OpenEmbeddedVocabulary();
