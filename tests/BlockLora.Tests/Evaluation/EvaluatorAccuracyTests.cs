@@ -2,6 +2,7 @@ using System.Text.Json;
 using BlockLora.Checkpoints;
 using BlockLora.Data;
 using BlockLora.Evaluation;
+using BlockLora.Text;
 using static TorchSharp.torch;
 
 namespace BlockLora.Tests.Evaluation;
@@ -19,7 +20,7 @@ public class EvaluatorAccuracyTests
     private static (List<LabeledImage> Items, IReadOnlyList<string> Prompts, int[] Predicted) ShapeCase(int perClass = 3)
     {
         var items = ZeroShotReference.ShapeImages(Fixtures.TempDir(), ClassNames, perClass);
-        var prompts = Evaluator.Prompts(ClassNames, Template);
+        var prompts = PromptTemplate.Format(Template, ClassNames);
         using var model = ClipCheckpoint.Load(Fixtures.ClipTiny("openai.safetensors"));
         var cosines = ZeroShotReference.Cosines(model, items.Select(i => i.Path).ToList(), prompts);
         ZeroShotReference.AssertDecisive(cosines, 1e-4);

@@ -1,6 +1,7 @@
 using BlockLora.Checkpoints;
 using BlockLora.Data;
 using BlockLora.Evaluation;
+using BlockLora.Text;
 
 namespace BlockLora.Tests.Evaluation;
 
@@ -12,7 +13,7 @@ public class EvaluatorInputTests
     private static EvalResult Evaluate(IReadOnlyList<LabeledImage> items, int prompts = 3)
     {
         using var model = ClipCheckpoint.Load(Fixtures.ClipTiny("openai.safetensors"));
-        return Evaluator.Evaluate(model, items, Evaluator.Prompts(SmokeImages.DefaultClassNames(prompts, SmokeImageStyle.Shapes), "a photo of a {}."), batchSize: 4);
+        return Evaluator.Evaluate(model, items, PromptTemplate.Format("a photo of a {}.", SmokeImages.DefaultClassNames(prompts, SmokeImageStyle.Shapes)), batchSize: 4);
     }
 
     [Fact]
