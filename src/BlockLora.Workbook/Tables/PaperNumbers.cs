@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using BlockLora.IO;
 
 namespace BlockLora.Workbook.Tables;
 
@@ -35,16 +35,15 @@ public static class PaperNumbers
     public static IReadOnlyList<PaperValue> Read(string file)
     {
         string table = Path.GetFileNameWithoutExtension(file);
-        var lines = File.ReadAllLines(file, Encoding.UTF8).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
-        if (lines.Length == 0) return [];
-        var header = Split(lines[0]);
-        if (!header.SequenceEqual(Columns))
+        var csv = CsvTable.Read(file, comments: true);
+        if (csv.Header.Count == 0) return [];
+        if (!csv.Header.SequenceEqual(Columns))
             throw new InvalidDataException($"{file}: header must be {string.Join(",", Columns)}");
         var values = new List<PaperValue>();
-        for (int i = 1; i < lines.Length; i++)
+        foreach (var row in csv.Rows)
         {
-            var c = Split(lines[i]);
-            if (c.Length != Columns.Length) throw new InvalidDataException($"{file}: line {i + 1} has {c.Length} cells, expected {Columns.Length}");
+            var c = row.Cells;
+            if (c.Count != Columns.Length) throw new InvalidDataException($"{file}: line {row.Line} has {c.Count} cells, expected {Columns.Length}");
             values.Add(new PaperValue(table, c[0], Int(c[1]), Int(c[2]), c[3], Int(c[4]), c[5],
                 double.TryParse(c[6], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null, c[7], c[8]));
         }
@@ -52,27 +51,4 @@ public static class PaperNumbers
     }
 
     private static int? Int(string s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-
-    /// <summary>RFC 4180 cells of one line.</summary>
-    private static string[] Split(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cell.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(ch);
-        }
-        cells.Add(cell.ToString());
-        return cells.ToArray();
-    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using BlockLora.Adapters;
 using BlockLora.IO;
 
@@ -33,39 +32,37 @@ public sealed class ResultsStore(string path)
     public IReadOnlyList<RunRecord> ReadAll()
     {
         if (!File.Exists(Path)) return [];
-        var lines = File.ReadAllLines(Path, System.Text.Encoding.UTF8);
-        if (lines.Length == 0) return [];
-        var header = ParseLine(lines[0]);
-        int Column(string name) => Array.IndexOf(header, name);
-        int versionColumn = Column("schema_version");
+        var table = CsvTable.Read(Path);
+        if (table.Header.Count == 0) return [];
+        int versionColumn = table.Column("schema_version");
         if (versionColumn < 0)
             throw new InvalidDataException($"{Path}: not a results table of this project (no schema_version column); move it aside");
         foreach (var required in new[] { "dataset", "shots", "seed", "method", "accuracy" })
-            if (Column(required) < 0) throw new InvalidDataException($"{Path}: results table lacks the '{required}' column");
+            if (table.Column(required) < 0) throw new InvalidDataException($"{Path}: results table lacks the '{required}' column");
 
         var rows = new List<RunRecord>();
-        for (int i = 1; i < lines.Length; i++)
+        foreach (var row in table.Rows)
         {
-            if (lines[i].Length == 0) continue;
-            var cells = ParseLine(lines[i]);
-            string Get(string name) { int c = Column(name); return c >= 0 && c < cells.Length ? cells[c] : ""; }
-            int version = ParseInt(Get("schema_version"), i, "schema_version");
+            string Get(string name) => row[table.Column(name)];
+            int version = ParseInt(Get("schema_version"), row.Line, "schema_version");
             if (version > SchemaVersion)
-                throw new InvalidDataException($"{Path}: line {i + 1} was written by a newer version (schema {version} > {SchemaVersion}); update blora");
+                throw new InvalidDataException($"{Path}: line {row.Line} was written by a newer version (schema {version} > {SchemaVersion}); update blora");
             rows.Add(new RunRecord
             {
                 Dataset = Get("dataset"),
                 EvalDataset = Get("eval_dataset"),
-                Shots = ParseInt(Get("shots"), i, "shots"),
-                Seed = ParseInt(Get("seed"), i, "seed"),
-                Method = AdapterMethods.Parse(Get("method")),
+                Shots = ParseInt(Get("shots"), row.Line, "shots"),
+                Seed = ParseInt(Get("seed"), row.Line, "seed"),
+                Method = AdapterMethods.TryParse(Get("method"), out var method) ? method
+                    : throw new InvalidDataException($"{Path}: line {row.Line}: unknown method '{Get("method")}'"),
                 Rank = ParseIntOr0(Get("rank")),
                 Blocks = ParseIntOr0(Get("blocks")),
                 Alpha = ParseDoubleOr0(Get("alpha")),
                 Targets = Get("targets"),
                 Encoders = Get("encoders"),
                 Iterations = ParseIntOr0(Get("iterations")),
-                Accuracy = double.Parse(Get("accuracy"), CultureInfo.InvariantCulture),
+                Accuracy = double.TryParse(Get("accuracy"), CultureInfo.InvariantCulture, out var accuracy) ? accuracy
+                    : throw new InvalidDataException($"{Path}: line {row.Line}: 'accuracy' is not a number ('{Get("accuracy")}')"),
                 TrainableParameters = long.TryParse(Get("trainable_parameters"), CultureInfo.InvariantCulture, out var p) ? p : 0,
                 TrainSeconds = ParseDoubleOr0(Get("train_seconds")),
                 PeakMemoryBytes = long.TryParse(Get("peak_memory_bytes"), CultureInfo.InvariantCulture, out var m) ? m : 0,
@@ -83,11 +80,8 @@ public sealed class ResultsStore(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
         using var fileLock = AcquireLock();
-        var all = ReadAll().Concat(records).ToList();
-        var text = new StringBuilder();
-        text.AppendLine(string.Join(",", Columns));
-        foreach (var r in all) text.AppendLine(FormatRow(r));
-        AtomicFile.WriteAllText(Path, text.ToString());
+        var all = ReadAll().Concat(records);
+        AtomicFile.WriteAllText(Path, CsvTable.Format(Columns, all.Select(Cells)));
     }
 
     private FileStream AcquireLock()
@@ -106,10 +100,10 @@ public sealed class ResultsStore(string path)
         }
     }
 
-    private static string FormatRow(RunRecord r)
+    private static string[] Cells(RunRecord r)
     {
         string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        string[] cells =
+        return
         [
             SchemaVersion.ToString(CultureInfo.InvariantCulture), r.Dataset, r.EvalDataset, r.Shots.ToString(CultureInfo.InvariantCulture),
             r.Seed.ToString(CultureInfo.InvariantCulture), AdapterMethods.Format(r.Method), r.Rank.ToString(CultureInfo.InvariantCulture),
@@ -118,38 +112,11 @@ public sealed class ResultsStore(string path)
             F(r.TrainSeconds), r.PeakMemoryBytes.ToString(CultureInfo.InvariantCulture), r.Device, r.Backbone, r.GitCommit,
             r.Date.ToString("o", CultureInfo.InvariantCulture),
         ];
-        return string.Join(",", cells.Select(Quote));
-    }
-
-    private static string Quote(string cell) =>
-        cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
-
-    /// <summary>RFC 4180 fields of one line (the writer never puts newlines inside cells unquoted).</summary>
-    private static string[] ParseLine(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cell.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(c);
-        }
-        cells.Add(cell.ToString());
-        return cells.ToArray();
     }
 
     private int ParseInt(string s, int line, string column) =>
         int.TryParse(s, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new InvalidDataException($"{Path}: line {line + 1}: '{column}' is not an integer ('{s}')");
+            : throw new InvalidDataException($"{Path}: line {line}: '{column}' is not an integer ('{s}')");
 
     private static int ParseIntOr0(string s) => int.TryParse(s, CultureInfo.InvariantCulture, out var v) ? v : 0;
     private static double ParseDoubleOr0(string s) => double.TryParse(s, CultureInfo.InvariantCulture, out var v) ? v : 0;

@@ -41,6 +41,28 @@ public class ResultsStoreTests
     }
 
     [Fact]
+    public void A_cell_with_a_line_break_round_trips()
+    {
+        var store = new ResultsStore(Path.Combine(Fixtures.TempDir(), "results.csv"));
+        store.Append(Row(1, 50) with { GitCommit = "two\nlines" }, Row(2, 60));
+        var rows = store.ReadAll();
+        Assert.Equal(["two\nlines", "abc"], rows.Select(r => r.GitCommit));
+    }
+
+    [Fact]
+    public void The_committed_demo_results_written_by_the_previous_version_still_load()
+    {
+        string repo = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(repo, "BlockLora.Research.sln"))) repo = Path.GetDirectoryName(repo)!;
+        string path = Path.Combine(repo, "results", "demo", "results.csv");
+        var rows = new ResultsStore(path).ReadAll();
+        int dataLines = File.ReadAllLines(path).Skip(1).Count(l => l.Length > 0);
+        Assert.Equal(dataLines, rows.Count);
+        Assert.Equal(AdapterMethods.All, rows.Select(r => r.Method).Distinct().Order());
+        Assert.All(rows, r => Assert.InRange(r.Accuracy, 0, 100));
+    }
+
+    [Fact]
     public void Concurrent_appends_lose_no_rows()
     {
         var store = new ResultsStore(Path.Combine(Fixtures.TempDir(), "results.csv"));
