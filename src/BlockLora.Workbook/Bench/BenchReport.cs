@@ -39,24 +39,20 @@ public static class BenchReport
         return text.ToString();
     }
 
-    public static string ToCsv(BenchResult result)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("id,kind,title,baseline,ours_ms,vs_baseline,pytorch_ms,pytorch_vs_baseline,ours_over_pytorch,images_per_s,ours_gflops,pytorch_gflops,ours_peak_mib,pytorch_peak_mib,trainable_params,adapter_mflop,samples,inner_runs");
-        foreach (var r in result.Rows)
-        {
-            string[] cells =
-            [
-                r.Id, r.Kind, Quote(r.Title), r.BaselineId ?? "",
-                N(r.OursMs, "F3"), N(r.VsBaseline, "F4"), N(r.TwinMs, "F3"), N(r.TwinVsBaseline, "F4"), N(r.OursOverTwin, "F4"),
-                N(r.ImagesPerSecond, "F3"), N(r.OursGflops, "F2"), N(r.TwinGflops, "F2"), N(r.OursPeakMb, "F1"), N(r.TwinPeakMb, "F1"),
-                r.TrainableParameters?.ToString(Inv) ?? "", N(r.AdapterMflop, "F3"),
-                r.Samples.ToString(Inv), r.Inner.ToString(Inv),
-            ];
-            text.AppendLine(string.Join(",", cells));
-        }
-        return text.ToString();
-    }
+    public static readonly string[] CsvColumns =
+    [
+        "id", "kind", "title", "baseline", "ours_ms", "vs_baseline", "pytorch_ms", "pytorch_vs_baseline", "ours_over_pytorch", "images_per_s",
+        "ours_gflops", "pytorch_gflops", "ours_peak_mib", "pytorch_peak_mib", "trainable_params", "adapter_mflop", "samples", "inner_runs",
+    ];
+
+    public static string ToCsv(BenchResult result) => CsvTable.Format(CsvColumns, result.Rows.Select(r => (IReadOnlyList<string>)
+    [
+        r.Id, r.Kind, r.Title, r.BaselineId ?? "",
+        N(r.OursMs, "F3"), N(r.VsBaseline, "F4"), N(r.TwinMs, "F3"), N(r.TwinVsBaseline, "F4"), N(r.OursOverTwin, "F4"),
+        N(r.ImagesPerSecond, "F3"), N(r.OursGflops, "F2"), N(r.TwinGflops, "F2"), N(r.OursPeakMb, "F1"), N(r.TwinPeakMb, "F1"),
+        r.TrainableParameters?.ToString(Inv) ?? "", N(r.AdapterMflop, "F3"),
+        r.Samples.ToString(Inv), r.Inner.ToString(Inv),
+    ]));
 
     public static string ToMarkdown(BenchResult result)
     {
@@ -137,5 +133,4 @@ public static class BenchReport
 
     private static string N(double? value, string format) => value is { } v && double.IsFinite(v) ? v.ToString(format, Inv) : "";
 
-    private static string Quote(string s) => s.Contains(',') || s.Contains('"') ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s;
 }

@@ -53,16 +53,32 @@ public static class ClipCheckpoint
         }
     }
 
-    /// <summary>The checkpoint's tensors under OpenAI's names, whatever the layout.</summary>
-    public static (Dictionary<string, Tensor> State, int? VisionHeads, int? TextHeads) ReadOpenAiState(string path, ClipLoadOptions options)
+    /// <summary>
+    /// The sizes of the model a checkpoint holds (what <see cref="Load"/> would build) without building it: for the
+    /// safetensors layouts only the header is read (shapes on the meta device, no weights in memory); a TorchScript
+    /// <c>.pt</c> keeps its shapes inside pickled storages, so its tensors are read and disposed before this returns.
+    /// Fails with the same one-line <see cref="CheckpointException"/> as <see cref="Load"/>.
+    /// </summary>
+    public static ClipConfig ReadConfig(string path, ClipLoadOptions? options = null)
+    {
+        var (state, visionHeads, textHeads) = ReadOpenAiState(path, options ?? new ClipLoadOptions(), shapesOnly: true);
+        try { return ClipConfigInference.FromOpenAi(state, path, visionHeads, textHeads); }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>The checkpoint's tensors under OpenAI's names, whatever the layout (shapes only where the layout allows, with <paramref name="shapesOnly"/>).</summary>
+    public static (Dictionary<string, Tensor> State, int? VisionHeads, int? TextHeads) ReadOpenAiState(string path, ClipLoadOptions options, bool shapesOnly = false)
     {
         switch (DetectLayout(path))
         {
             case CheckpointLayout.HuggingFaceFolder:
-                var hf = HuggingFaceClipReader.Read(path);
+                var hf = HuggingFaceClipReader.Read(path, shapesOnly);
                 return (hf.OpenAiState, options.VisionHeads ?? hf.VisionHeads, options.TextHeads ?? hf.TextHeads);
             case CheckpointLayout.OpenAiSafeTensors:
-                var contents = HuggingFaceClipReader.LoadSafeTensors(path);
+                var contents = HuggingFaceClipReader.LoadSafeTensors(path, shapesOnly);
                 var tensors = new Dictionary<string, Tensor>(contents.Tensors);
                 // A lone HF model.safetensors: rename its keys; heads fall back to width/64.
                 if (HuggingFaceClipReader.LooksLikeHfKeys(tensors.Keys)) tensors = HuggingFaceClipReader.ToOpenAi(tensors, path);

@@ -15,7 +15,7 @@ public static partial class HuggingFaceClipReader
 
     public static bool LooksLikeHfKeys(IEnumerable<string> keys) => keys.Any(k => k.StartsWith("vision_model.", StringComparison.Ordinal));
 
-    public static Result Read(string folder)
+    public static Result Read(string folder, bool shapesOnly = false)
     {
         string weights = Path.Combine(folder, "model.safetensors");
         string config = Path.Combine(folder, "config.json");
@@ -23,13 +23,13 @@ public static partial class HuggingFaceClipReader
             throw new CheckpointException($"{folder}: Hugging Face folder has no model.safetensors (pytorch_model.bin is not read: it is pickled code)");
         if (!File.Exists(config)) throw new CheckpointException($"{folder}: Hugging Face folder has no config.json");
         var (visionHeads, textHeads) = ReadHeads(config);
-        var contents = LoadSafeTensors(weights);
+        var contents = LoadSafeTensors(weights, shapesOnly);
         return new Result(ToOpenAi(contents.Tensors, weights), visionHeads, textHeads);
     }
 
-    internal static SafeTensorsFile.Contents LoadSafeTensors(string path)
+    internal static SafeTensorsFile.Contents LoadSafeTensors(string path, bool shapesOnly = false)
     {
-        try { return SafeTensorsFile.Load(path); }
+        try { return SafeTensorsFile.Load(path, shapesOnly); }
         catch (FormatException e) { throw new CheckpointException(e.Message); }
     }
 

@@ -16,11 +16,17 @@ namespace BlockLora.IO;
 public static class SafeTensorsFile
 {
     private const long MaxHeaderBytes = 100L * 1024 * 1024;
+    private static readonly Device Meta = new(DeviceType.META);
 
     /// <summary>Tensors in file order, plus the metadata map (empty if absent).</summary>
     public sealed record Contents(IReadOnlyDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
 
-    public static Contents Load(string path)
+    /// <summary>
+    /// Reads the tensors and metadata. With <paramref name="shapesOnly"/> only the header is read and the tensors are
+    /// empty ones on libtorch's meta device (shape and dtype, no storage): what reading a model's sizes needs, without
+    /// reading or allocating gigabytes. The header is validated the same way in both cases.
+    /// </summary>
+    public static Contents Load(string path, bool shapesOnly = false)
     {
         if (!File.Exists(path)) throw new FormatException($"{path}: file not found");
         using var stream = File.OpenRead(path);
@@ -70,6 +76,11 @@ public static class SafeTensorsFile
                     throw new FormatException($"{path}: tensor '{name}' lies outside the file (bytes {begin}..{end} of {dataLength}); the file is truncated or corrupt");
                 if (end - begin != count * elementSize)
                     throw new FormatException($"{path}: tensor '{name}' has {end - begin} bytes but shape [{string.Join(",", shape)}] of {dtypeName} needs {count * elementSize}");
+                if (shapesOnly)
+                {
+                    tensors[name] = torch.empty(shape, dtype, device: Meta);
+                    continue;
+                }
                 var bytes = new byte[end - begin];
                 stream.Position = dataStart + begin;
                 stream.ReadExactly(bytes);
