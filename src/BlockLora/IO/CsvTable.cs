@@ -24,19 +24,29 @@ public sealed record CsvTable(IReadOnlyList<string> Header, IReadOnlyList<CsvRow
             SkipEmptyLines = true,
             CommentPrefix = comments ? '#' : null,
             TrackLineNumbers = true,
+            // Recovering would read a damaged file otherwise than it was meant, and an unclosed quote would swallow the
+            // rest of it: a results table read that way and rewritten by the next append would lose rows.
+            MalformedData = CsvMalformedDataHandling.Throw,
             FormatProvider = CultureInfo.InvariantCulture,
         };
-        using var reader = CsvReader.FromFile(path, options, FileOptions.SequentialScan);
-        IReadOnlyList<string>? header = null;
-        var rows = new List<CsvRow>();
-        while (reader.Read())
+        try
         {
-            var cells = new string[reader.FieldCount];
-            for (int i = 0; i < cells.Length; i++) cells[i] = reader.GetString(i);
-            if (header is null) header = cells;
-            else rows.Add(new CsvRow(cells, (int)reader.LineNumber));
+            using var reader = CsvReader.FromFile(path, options, FileOptions.SequentialScan);
+            IReadOnlyList<string>? header = null;
+            var rows = new List<CsvRow>();
+            while (reader.Read())
+            {
+                var cells = new string[reader.FieldCount];
+                for (int i = 0; i < cells.Length; i++) cells[i] = reader.GetString(i);
+                if (header is null) header = cells;
+                else rows.Add(new CsvRow(cells, (int)reader.LineNumber));
+            }
+            return new CsvTable(header ?? [], rows);
         }
-        return new CsvTable(header ?? [], rows);
+        catch (CsvFormatException e)
+        {
+            throw new InvalidDataException($"{path}: malformed CSV ({e.Message})", e);
+        }
     }
 
     /// <summary>The CSV text of a header and rows (quoting only where a cell needs it; lines end with \n).</summary>

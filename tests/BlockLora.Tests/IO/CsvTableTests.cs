@@ -46,4 +46,13 @@ public class CsvTableTests
         Assert.Empty(table.Header);
         Assert.Empty(table.Rows);
     }
+
+    [Fact]
+    public void An_unclosed_quote_is_refused_naming_the_file_instead_of_swallowing_the_rest()
+    {
+        string path = Path.Combine(Fixtures.TempDir(), "bad.csv");
+        File.WriteAllText(path, "a,b\n1,\"open\n2,3\n4,5\n");
+        var e = Assert.Throws<InvalidDataException>(() => CsvTable.Read(path));
+        Assert.StartsWith(path, e.Message);
+    }
 }
