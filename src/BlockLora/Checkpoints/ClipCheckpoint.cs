@@ -61,6 +61,9 @@ public static class ClipCheckpoint
     /// </summary>
     public static ClipConfig ReadConfig(string path, ClipLoadOptions? options = null)
     {
+        // Every tensor made here is the scope's: TorchSharp's ScriptModule takes handles on its submodules' tensors when
+        // disposed and would otherwise leave them (and their storage) to the garbage collector.
+        using var scope = NewDisposeScope();
         var (state, visionHeads, textHeads) = ReadOpenAiState(path, options ?? new ClipLoadOptions(), shapesOnly: true);
         try { return ClipConfigInference.FromOpenAi(state, path, visionHeads, textHeads); }
         finally
