@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using System.CommandLine;
 using BlockLora.Inference;
 
@@ -15,9 +16,10 @@ public static class EncodeCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var batch = new Option<int>("--batch-size") { Description = "images/texts per forward pass", DefaultValueFactory = _ => 32 };
         var adapter = new Option<string?>("--adapter") { Description = "adapter file (.safetensors) applied before encoding" };
+        var precision = RunOptions.PrecisionOption("fp32");
         var merge = new Option<bool>("--merge") { Description = "merge the adapter into the weights (zero added latency) instead of running it alongside" };
 
-        var command = new Command("encode", "Encode images and texts with CLIP and write features and logits") { model, images, texts, output, device, batch, adapter, merge };
+        var command = new Command("encode", "Encode images and texts with CLIP and write features and logits") { model, images, texts, output, device, precision, batch, adapter, merge };
         command.SetAction(result => UserErrors.Run(() =>
         {
             var summary = EncodeJob.Run(new EncodeRequest
@@ -27,6 +29,7 @@ public static class EncodeCommand
                 TextsFile = result.GetValue(texts)!,
                 OutputPath = result.GetValue(output)!,
                 Device = result.GetValue(device)!,
+                Precision = Precisions.Parse(result.GetValue(precision)!),
                 BatchSize = result.GetValue(batch),
                 AdapterPath = result.GetValue(adapter),
                 MergeAdapter = result.GetValue(merge),

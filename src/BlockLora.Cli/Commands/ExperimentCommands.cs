@@ -1,3 +1,5 @@
+using BlockLora.Torch;
+using BlockLora.Clip;
 using System.CommandLine;
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
@@ -88,13 +90,15 @@ public static class ExperimentCommands
         var adapter = new Option<string?>("--adapter") { Description = "adapter .safetensors to apply (merged)" };
         var template = new Option<string?>("--template") { Description = "prompt template with {} (default: the dataset's CoOp template without an adapter, 'a photo of a {}.' with one)" };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu" };
+        var precision = RunOptions.PrecisionOption("auto");
         var perClass = new Option<bool>("--per-class") { Description = "print per-class accuracy" };
-        var command = new Command("eval", "Top-1 (and per-class) accuracy on a dataset's test split, with or without an adapter") { model, dataRoot, dataset, adapter, template, device, perClass };
+        var command = new Command("eval", "Top-1 (and per-class) accuracy on a dataset's test split, with or without an adapter") { model, dataRoot, dataset, adapter, template, device, precision, perClass };
         command.SetAction(r => UserErrors.Run(() =>
         {
             string root = r.GetValue(dataRoot)!;
             var splits = DatasetReader.Read(root, DatasetCatalog.Resolve(r.GetValue(dataset)!, CustomDatasetFile.Discover(root)));
             using var clip = ClipCheckpoint.Load(r.GetValue(model)!);
+            ModelPrecision.Apply(clip, Precisions.Parse(r.GetValue(precision)!), DeviceSelection.Parse(r.GetValue(device)!), Console.Error.WriteLine);
             using var set = r.GetValue(adapter) is { } path ? AdapterFile.Load(path, clip) : null;
             set?.MergeAll();
             string t = r.GetValue(template) ?? (set is null ? splits.Dataset.PromptTemplate : PromptTemplate.Default);

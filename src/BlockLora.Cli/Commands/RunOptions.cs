@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using System.CommandLine;
 using BlockLora.Adapters;
 using BlockLora.Training;
@@ -25,10 +26,11 @@ public sealed class RunOptions
     public Option<double> LearningRate { get; } = new("--lr") { Description = "AdamW learning rate (cosine to 1e-6)", DefaultValueFactory = _ => 2e-4 };
     public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 1e-2 };
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+    public Option<string> Precision { get; } = PrecisionOption("auto");
     public Option<int> Workers { get; } = new("--workers") { Description = "image decoding threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
     public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "iterations between resumable checkpoints (0: none)", DefaultValueFactory = _ => 500 };
 
-    public IEnumerable<Option> All => [Model, DataRoot, Results, Alpha, Scaling, Dropout, InitFanIn, Targets, Encoders, Layers, Iterations, BatchSize, LearningRate, WeightDecay, Device, Workers, CheckpointEvery];
+    public IEnumerable<Option> All => [Model, DataRoot, Results, Alpha, Scaling, Dropout, InitFanIn, Targets, Encoders, Layers, Iterations, BatchSize, LearningRate, WeightDecay, Device, Precision, Workers, CheckpointEvery];
 
     public AdapterConfig Adapter(ParseResult r) => new()
     {
@@ -48,8 +50,16 @@ public sealed class RunOptions
         LearningRate = r.GetValue(LearningRate),
         WeightDecay = r.GetValue(WeightDecay),
         Device = r.GetValue(Device)!,
+        Precision = Precisions.Parse(r.GetValue(Precision)!),
         DataWorkers = r.GetValue(Workers),
         CheckpointEvery = r.GetValue(CheckpointEvery),
+    };
+
+    /// <summary>--precision with its default: auto for training and evaluation, fp32 where exact outputs are the point (encode).</summary>
+    public static Option<string> PrecisionOption(string defaultValue) => new("--precision")
+    {
+        Description = "fp32 (exact parity), bf16, fp16 or auto (bf16 on a CPU with avx512_bf16/AMX or a GPU of compute capability >= 8.0, fp16 on older GPUs, else fp32)",
+        DefaultValueFactory = _ => defaultValue,
     };
 
     public static IReadOnlyList<T> List<T>(string text, Func<string, T> parse) =>

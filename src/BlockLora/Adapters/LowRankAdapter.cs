@@ -88,12 +88,15 @@ public abstract class LowRankAdapter : IAdapter
     public Tensor Forward(Tensor x, bool training)
     {
         using var scope = NewDisposeScope();
-        var input = x.dtype == loraA.dtype ? x : x.to(loraA.dtype);
+        // Autocast's rule: the matmuls run in the input's (compute) dtype, with the fp32 master weights cast into it
+        // here, so their gradients flow back through the cast and land in fp32. In fp32 nothing is cast.
+        var a = x.dtype == loraA.dtype ? loraA : loraA.to(x.dtype);
+        var b = x.dtype == loraB.dtype ? loraB : loraB.to(x.dtype);
+        var input = x;
         if (training && DropoutProbability > 0) input = nn.functional.dropout(input, DropoutProbability, training: true);
-        var down = ProjectDown(input, loraA);                         // [..., r]
+        var down = ProjectDown(input, a);                             // [..., r]
         // Scaling the r-wide intermediate costs r multiplies per token instead of d.
-        var up = nn.functional.linear(KeptScalars.Mul(down, Scaling), loraB);          // [..., d]
-        if (up.dtype != x.dtype) up = up.to(x.dtype);
+        var up = nn.functional.linear(KeptScalars.Mul(down, Scaling), b);               // [..., d]
         return up.MoveToOuterDisposeScope();
     }
 

@@ -18,7 +18,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     private readonly Transformer transformer;
     private readonly Embedding token_embedding;
     private readonly Parameter positional_embedding;
-    private readonly LayerNorm ln_final;
+    private readonly ClipLayerNorm ln_final;
     private readonly Parameter text_projection;
     private readonly Parameter logit_scale;
 
@@ -30,7 +30,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         transformer = new Transformer(config.TextWidth, config.TextLayers, config.TextHeads, config.MlpRatio, causal: true);
         token_embedding = nn.Embedding(config.VocabSize, config.TextWidth);
         positional_embedding = new Parameter(zeros(config.ContextLength, config.TextWidth));
-        ln_final = nn.LayerNorm(config.TextWidth, eps: 1e-5);
+        ln_final = new ClipLayerNorm(config.TextWidth);
         text_projection = new Parameter(zeros(config.TextWidth, config.EmbedDim));
         logit_scale = new Parameter(tensor(MathF.Log(1f / 0.07f)));
         RegisterComponents();
@@ -45,7 +45,44 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     public IEnumerable<(string Path, AdaptableLinear Slot)> AdaptableSlots() =>
         named_modules().Where(m => m.module is AdaptableLinear).Select(m => (m.name, (AdaptableLinear)m.module));
 
-    public Tensor EncodeImage(Tensor pixels) => visual.forward(pixels);
+    /// <summary>
+    /// The dtype the frozen weights are held and the matmuls run in: fp32 (as loaded), or bf16/fp16 after
+    /// <see cref="CastWeights"/>. LayerNorm parameters and the logit scale stay fp32 whatever it is.
+    /// </summary>
+    public ScalarType ComputeDType { get; private set; } = ScalarType.Float32;
+
+    /// <summary>
+    /// Holds the weights in <paramref name="dtype"/> from now on: cast once here, never per step (the autocast that
+    /// TorchSharp 0.107 lacks, done as OpenAI's fp16 CLIP does it). LayerNorm weights and <c>logit_scale</c> stay fp32;
+    /// adapters are not the model's parameters and keep their fp32 master weights. Casting back up does not restore
+    /// the bits a narrower dtype dropped: load the checkpoint again for another precision.
+    /// </summary>
+    public void CastWeights(ScalarType dtype)
+    {
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
+            throw new ArgumentException($"{dtype} is not a compute dtype (use float32, bfloat16 or float16)");
+        if (AdaptableSlots().Any(s => s.Slot.IsMerged)) throw new InvalidOperationException("unmerge the adapters before casting the base weights");
+        using var _ = no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (KeepsFp32(name) || parameter.dtype == dtype) continue;
+            using var cast = parameter.to(dtype);
+            parameter.set_(cast);
+        }
+        ComputeDType = dtype;
+    }
+
+    /// <summary>Parameters that stay fp32 in every precision: LayerNorm gains and shifts, and the logit scale.</summary>
+    public static bool KeepsFp32(string parameterName) =>
+        parameterName == "logit_scale" || parameterName.Split('.') is var parts && parts.Length >= 2 && parts[^2].StartsWith("ln_", StringComparison.Ordinal);
+
+    /// <summary>Image features [B, embed] in fp32, whatever <see cref="ComputeDType"/> is.</summary>
+    public Tensor EncodeImage(Tensor pixels)
+    {
+        if (pixels.dtype == ComputeDType) return WidenToFp32(visual.forward(pixels));
+        using var cast = pixels.to(ComputeDType);
+        return WidenToFp32(visual.forward(cast));
+    }
 
     public Tensor EncodeText(Tensor tokens) => EncodeText(tokens, truncateAtEndOfText: true);
 
@@ -66,7 +103,15 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         // see Transformer.ForwardAt); ln_final is per position, so it can follow the selection.
         x = transformer.ForwardAt(x, eot.to(x.device).unsqueeze(1));
         var pooled = ln_final.forward(x.select(1, 0));
-        return pooled.matmul(text_projection).MoveToOuterDisposeScope();
+        return WidenToFp32(pooled.matmul(text_projection)).MoveToOuterDisposeScope();
+    }
+
+    // Features leave the model in fp32, so normalisation, logits and the loss are fp32 in every precision (autocast's
+    // rule for norms, softmax and cross-entropy).
+    private static Tensor WidenToFp32(Tensor features)
+    {
+        if (features.dtype == ScalarType.Float32) return features;
+        using (features) return features.to(ScalarType.Float32);
     }
 
     /// <summary><c>exp(logit_scale)</c> times the cosine similarity of image and text features.</summary>

@@ -7,16 +7,16 @@ namespace BlockLora.Clip;
 public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
 {
     private readonly MultiHeadAttention attn;
-    private readonly TorchSharp.Modules.LayerNorm ln_1;
+    private readonly ClipLayerNorm ln_1;
     private readonly Mlp mlp;
-    private readonly TorchSharp.Modules.LayerNorm ln_2;
+    private readonly ClipLayerNorm ln_2;
 
     public ResidualAttentionBlock(int width, int heads, int mlpRatio, bool causal) : base(nameof(ResidualAttentionBlock))
     {
         attn = new MultiHeadAttention(width, heads, causal);
-        ln_1 = nn.LayerNorm(width, eps: 1e-5);
+        ln_1 = new ClipLayerNorm(width);
         mlp = new Mlp(width, width * mlpRatio);
-        ln_2 = nn.LayerNorm(width, eps: 1e-5);
+        ln_2 = new ClipLayerNorm(width);
         RegisterComponents();
     }
 

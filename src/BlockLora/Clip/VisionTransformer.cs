@@ -10,9 +10,9 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv1;
     private readonly Parameter class_embedding;
     private readonly Parameter positional_embedding;
-    private readonly LayerNorm ln_pre;
+    private readonly ClipLayerNorm ln_pre;
     private readonly Transformer transformer;
-    private readonly LayerNorm ln_post;
+    private readonly ClipLayerNorm ln_post;
     private readonly Parameter proj;
 
     public VisionTransformer(ClipConfig config) : base(nameof(VisionTransformer))
@@ -21,9 +21,9 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         conv1 = nn.Conv2d(3, width, config.PatchSize, stride: config.PatchSize, bias: false);
         class_embedding = new Parameter(zeros(width));
         positional_embedding = new Parameter(zeros(config.GridSize * config.GridSize + 1, width));
-        ln_pre = nn.LayerNorm(width, eps: 1e-5);
+        ln_pre = new ClipLayerNorm(width);
         transformer = new Transformer(width, config.VisionLayers, config.VisionHeads, config.MlpRatio, causal: false);
-        ln_post = nn.LayerNorm(width, eps: 1e-5);
+        ln_post = new ClipLayerNorm(width);
         proj = new Parameter(zeros(width, config.EmbedDim));
         RegisterComponents();
     }

@@ -22,6 +22,8 @@ public static class FewShotRun
     {
         progress ??= SilentTrainProgress.Instance;
         var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
+        // Zero-shot rows compute in the run's precision too; a training run would cast here anyway.
+        ModelPrecision.Apply(model, spec.Train.Precision, DeviceSelection.Parse(spec.Train.Device), progress.OnMessage);
         Directory.CreateDirectory(spec.RunFolder);
         var store = ResultsStore.In(spec.ResultsDir);
 
@@ -44,6 +46,7 @@ public static class FewShotRun
                     ["dataset"] = splits.Dataset.Name,
                     ["shots"] = spec.Shots.ToString(CultureInfo.InvariantCulture),
                     ["iterations"] = trained.Iterations.ToString(CultureInfo.InvariantCulture),
+                    ["precision"] = trained.Precision,
                     ["commit"] = GitInfo.Commit,
                 });
                 adapters.MergeAll(); // evaluation runs on merged weights: the zero-latency path users deploy

@@ -1,3 +1,4 @@
+using BlockLora.Clip;
 using BlockLora.Checkpoints;
 using BlockLora.Imaging;
 using BlockLora.IO;
@@ -23,6 +24,8 @@ public static class EncodeJob
         var device = DeviceSelection.Parse(request.Device);
 
         using var model = ClipCheckpoint.Load(request.ModelPath);
+        // Cast before any adapter is merged: merging rounds W0 + s·ΔW into the compute dtype once.
+        var dtype = ModelPrecision.Apply(model, request.Precision, device, Console.Error.WriteLine);
         using var tokens = tensor(ClipTokenizer.Default.Tokenize(texts, model.Config.ContextLength));
         using var pixels = ClipImageTransform.LoadBatch(request.Images, model.Config.ImageResolution, Environment.ProcessorCount);
         using var adapted = AdapterApplication.Apply(model, request.AdapterPath, request.MergeAdapter);
@@ -45,8 +48,9 @@ public static class EncodeJob
             ["model"] = Path.GetFullPath(request.ModelPath),
             ["adapter"] = request.AdapterPath is null ? "" : Path.GetFullPath(request.AdapterPath),
             ["adapter_merged"] = request.MergeAdapter ? "true" : "false",
+            ["precision"] = PrecisionSelection.Name(dtype),
         });
-        return $"wrote {request.OutputPath}: {request.Images.Count} images, {texts.Count} texts, embedding {imageFeatures.shape[1]}";
+        return $"wrote {request.OutputPath}: {request.Images.Count} images, {texts.Count} texts, embedding {imageFeatures.shape[1]}, {PrecisionSelection.Name(dtype)}";
     }
 
     private static Tensor InBatches(Tensor input, int batchSize, Func<Tensor, Tensor> encode)

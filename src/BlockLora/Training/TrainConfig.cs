@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using BlockLora.Text;
 
 namespace BlockLora.Training;
@@ -30,6 +31,11 @@ public sealed record TrainConfig
     public string Device { get; init; } = "cpu";
     /// <summary>Write a resumable checkpoint every N iterations (0: never).</summary>
     public int CheckpointEvery { get; init; } = 500;
+    /// <summary>
+    /// The dtype training and evaluation compute in: auto (bf16 on a CPU with avx512_bf16/AMX or a CUDA GPU of compute
+    /// capability ≥ 8.0, fp16 on older GPUs, else fp32), or fp32 / bf16 / fp16. fp32 is the exact-parity mode.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Auto;
     /// <summary>Decode workers for the prefetching loader.</summary>
     public int DataWorkers { get; init; } = 2;
     /// <summary>

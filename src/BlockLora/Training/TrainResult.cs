@@ -4,6 +4,8 @@ namespace BlockLora.Training;
 public sealed record TrainPoint(int Iteration, double Loss, double BatchAccuracy, double LearningRate);
 
 /// <summary>What a training run did and cost.</summary>
+/// <param name="Precision">The dtype it computed in (fp32, bf16, fp16).</param>
+/// <param name="SkippedSteps">fp16 steps the loss scaler skipped for non-finite gradients.</param>
 public sealed record TrainResult(
     int Iterations,
     int ResumedFrom,
@@ -12,7 +14,9 @@ public sealed record TrainResult(
     double Seconds,
     long PeakMemoryBytes,
     long SkippedImages,
-    IReadOnlyList<TrainPoint> Curve)
+    IReadOnlyList<TrainPoint> Curve,
+    string Precision = "fp32",
+    int SkippedSteps = 0)
 {
     public double SecondsPerIteration => Iterations > ResumedFrom ? Seconds / (Iterations - ResumedFrom) : 0;
 }

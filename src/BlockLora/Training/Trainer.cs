@@ -37,6 +37,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         PeakMemory.Reset(); // this run's peak, not the largest of every run this process has made
         var device = DeviceSelection.Parse(config.Device);
         model.to(device);
+        var dtype = ModelPrecision.Apply(model, config.Precision, device, progress.OnMessage);
         if (adapters.TrainableParameters().Any(p => p.device.ToString() != device.ToString()))
         {
             adapters.Detach();
@@ -51,12 +52,13 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         using var cachedText = textAdapted ? null : TrainingStep.FrozenTextFeatures(model, tokens);
 
         using var optimizer = optim.AdamW(adapters.TrainableParameters(), config.LearningRate, config.Beta1, config.Beta2, eps: 1e-8, weight_decay: config.WeightDecay);
-        var step = new TrainingStep(model, optimizer, tokens, cachedText, config.LogitScale);
-        string fingerprint = Fingerprint(trainItems, classNames);
+        var scaler = dtype == ScalarType.Float16 ? new LossScaler() : null;
+        var step = new TrainingStep(model, optimizer, tokens, cachedText, config.LogitScale, scaler);
+        string fingerprint = Fingerprint(selection, dtype);
         int start = 0;
         if (resume && checkpointPath is not null && File.Exists(checkpointPath))
         {
-            start = TrainingCheckpoint.Load(checkpointPath, adapters, optimizer, fingerprint);
+            start = TrainingCheckpoint.Load(checkpointPath, adapters, optimizer, fingerprint, scaler);
             progress.OnMessage($"resuming from iteration {start} ({checkpointPath})");
         }
         else if (checkpointPath is not null && File.Exists(checkpointPath))
@@ -90,14 +92,14 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
 
                 loss = lossTensor.item<float>();
                 if (!double.IsFinite(loss))
-                    throw new InvalidOperationException($"loss became {loss} at iteration {iteration + 1}; try a lower --lr, fp32, or check the data");
+                    throw new InvalidOperationException($"loss became {loss} at iteration {iteration + 1} ({PrecisionSelection.Name(dtype)}); try a lower --lr, --precision fp32, or check the data");
                 accuracy = logits.argmax(1).eq(labels).to(ScalarType.Float32).mean().item<float>();
                 iteration++;
                 curve.Add(new TrainPoint(iteration, loss, accuracy, lr));
                 double rate = (iteration - start) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 progress.OnStep(new TrainStep(iteration, total, loss, accuracy, lr, rate, TimeSpan.FromSeconds((total - iteration) / Math.Max(rate, 1e-9))));
                 if (checkpointPath is not null && config.CheckpointEvery > 0 && iteration % config.CheckpointEvery == 0 && iteration < total)
-                    TrainingCheckpoint.Save(checkpointPath, adapters, optimizer, iteration, fingerprint);
+                    TrainingCheckpoint.Save(checkpointPath, adapters, optimizer, iteration, fingerprint, scaler);
             }
         }
         finally
@@ -106,15 +108,19 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         }
         if (checkpointPath is not null && File.Exists(checkpointPath)) File.Delete(checkpointPath);
         return new TrainResult(total, start, loss, accuracy, clock.Elapsed.TotalSeconds,
-            PeakMemory.Peak(), loader.SkippedCount, curve);
+            PeakMemory.Peak(), loader.SkippedCount, curve, PrecisionSelection.Name(dtype), scaler?.SkippedSteps ?? 0);
     }
 
     private static long StepSeed(int seed, int iteration) => unchecked((long)(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (ulong)iteration) & long.MaxValue);
 
-    private string Fingerprint(IReadOnlyList<LabeledImage> items, IReadOnlyList<string> classNames)
+    // What must match for a checkpoint to resume this run: adapter and schedule, the run's shots and seed, the dtype
+    // it computes in (auto resolves per machine), and the exact few-shot files.
+    private string Fingerprint(FewShotSelection selection, ScalarType dtype)
     {
         var text = new StringBuilder();
         text.AppendLine(AdapterMetadataText()).AppendLine((config with { CheckpointEvery = 0, DataWorkers = 0 }).ToString());
+        text.Append("shots=").Append(selection.Shots).Append(" seed=").Append(selection.Seed).Append(" dtype=").AppendLine(PrecisionSelection.Name(dtype));
+        var (items, classNames) = (selection.Items, selection.ClassNames);
         foreach (var item in items) text.Append(item.Path).Append('|').Append(item.Label).AppendLine();
         foreach (var c in classNames) text.AppendLine(c);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));

@@ -13,24 +13,35 @@ namespace BlockLora.Training;
 public static class TrainingCheckpoint
 {
     private const string OptimizerKey = "__optimizer_state__";
+    private const string LossScaleKey = "loss_scale";
+    private const string GoodStepsKey = "loss_scale_good_steps";
+    private const string SkippedStepsKey = "loss_scale_skipped_steps";
 
-    public static void Save(string path, AdapterSet adapters, TorchSharp.Modules.AdamW optimizer, int iteration, string fingerprint)
+    public static void Save(string path, AdapterSet adapters, TorchSharp.Modules.AdamW optimizer, int iteration, string fingerprint, LossScaler? scaler = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
         using var optimizerBytes = tensor(buffer.ToArray(), ScalarType.Byte);
         var tensors = adapters.NamedParameters().Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter))
             .Append(new KeyValuePair<string, Tensor>(OptimizerKey, optimizerBytes));
-        SafeTensorsFile.Save(path, tensors, new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
             ["format"] = "blora-train-checkpoint",
             ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture),
             ["fingerprint"] = fingerprint,
-        });
+        };
+        if (scaler is not null)
+        {
+            var (scale, good, skipped) = scaler.State;
+            metadata[LossScaleKey] = scale.ToString("R", CultureInfo.InvariantCulture);
+            metadata[GoodStepsKey] = good.ToString(CultureInfo.InvariantCulture);
+            metadata[SkippedStepsKey] = skipped.ToString(CultureInfo.InvariantCulture);
+        }
+        SafeTensorsFile.Save(path, tensors, metadata);
     }
 
-    /// <summary>Restores adapters and optimizer in place; returns the iteration to continue from.</summary>
-    public static int Load(string path, AdapterSet adapters, TorchSharp.Modules.AdamW optimizer, string fingerprint)
+    /// <summary>Restores adapters, optimizer and (fp16) loss scaler in place; returns the iteration to continue from.</summary>
+    public static int Load(string path, AdapterSet adapters, TorchSharp.Modules.AdamW optimizer, string fingerprint, LossScaler? scaler = null)
     {
         SafeTensorsFile.Contents contents;
         try { contents = SafeTensorsFile.Load(path); }
@@ -53,6 +64,14 @@ public static class TrainingCheckpoint
             var bytes = contents.Tensors[OptimizerKey].bytes.ToArray();
             using var reader = new BinaryReader(new MemoryStream(bytes));
             optimizer.load_state_dict(reader);
+            if (scaler is not null)
+            {
+                if (!contents.Metadata.TryGetValue(LossScaleKey, out var scale))
+                    throw new InvalidDataException($"{path}: checkpoint has no loss-scaler state (it was not written by an fp16 run)");
+                scaler.Restore((double.Parse(scale, CultureInfo.InvariantCulture),
+                    int.Parse(contents.Metadata[GoodStepsKey], CultureInfo.InvariantCulture),
+                    int.Parse(contents.Metadata[SkippedStepsKey], CultureInfo.InvariantCulture)));
+            }
             return int.Parse(contents.Metadata["iteration"], CultureInfo.InvariantCulture);
         }
         finally

@@ -9,9 +9,10 @@ namespace BlockLora.Training;
 /// timed is what trains: cross-entropy on <c>scale · cos(image, text)</c> against one prompt per class,
 /// backward, AdamW step. Text features come from <paramref name="cachedText"/> when the text encoder is
 /// frozen (computed once by <see cref="FrozenTextFeatures"/>) and are re-encoded with gradients otherwise.
+/// In fp16 a <see cref="LossScaler"/> scales the loss and skips steps whose gradients overflow.
 /// Everything it allocates belongs to the caller's dispose scope, which should enclose exactly one step.
 /// </summary>
-public sealed class TrainingStep(ClipModel model, optim.Optimizer optimizer, Tensor tokens, Tensor? cachedText, double logitScale)
+public sealed class TrainingStep(ClipModel model, optim.Optimizer optimizer, Tensor tokens, Tensor? cachedText, double logitScale, LossScaler? scaler = null)
 {
     /// <summary>Normalised text features under <c>no_grad</c>, detached: the cache for a frozen text encoder.</summary>
     public static Tensor FrozenTextFeatures(ClipModel model, Tensor tokens)
@@ -29,8 +30,17 @@ public sealed class TrainingStep(ClipModel model, optim.Optimizer optimizer, Ten
         var logits = KeptScalars.Mul(L2.Normalize(image).matmul(text.t()), logitScale);
         var loss = nn.functional.cross_entropy(logits, labels);
         optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
+        if (scaler is null)
+        {
+            loss.backward();
+            optimizer.step();
+            return (loss, logits);
+        }
+        // fp16: backward on the scaled loss; the step runs only on finite unscaled gradients.
+        using (var scaled = scaler.ScaleLoss(loss)) scaled.backward();
+        bool finite = scaler.Unscale(optimizer.parameters());
+        if (finite) optimizer.step();
+        scaler.Update(finite);
         return (loss, logits);
     }
 

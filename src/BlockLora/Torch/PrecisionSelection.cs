@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace BlockLora.Torch;
+
+/// <summary>Turns a requested <see cref="Precision"/> into the dtype a device computes in, refusing what it cannot do.</summary>
+public static class PrecisionSelection
+{
+    /// <summary>
+    /// <see cref="Precision.Auto"/>: bf16 on a CPU with avx512_bf16/AMX and on CUDA from compute capability 8.0, fp16 on
+    /// older CUDA GPUs (and on CUDA of unknown capability), fp32 otherwise. bf16 or fp16 where the device has no fast
+    /// path throws <see cref="ArgumentException"/> with one line, except fp16 on a CPU, which runs (slowly: see
+    /// <see cref="Warning"/>).
+    /// </summary>
+    public static ScalarType Resolve(Precision precision, DeviceCapabilities device) => precision switch
+    {
+        Precision.Fp32 => ScalarType.Float32,
+        Precision.Auto => device.IsCuda
+            ? device.CudaCapability is { } cap && cap >= DeviceCapabilities.Bf16Capability ? ScalarType.BFloat16 : ScalarType.Float16
+            : device.CpuHasBf16 ? ScalarType.BFloat16 : ScalarType.Float32,
+        Precision.Bf16 => device.IsCuda
+            ? device.CudaCapability is { } cap && cap < DeviceCapabilities.Bf16Capability
+                ? throw new ArgumentException($"bf16 needs compute capability ≥ 8.0 (Ampere); this GPU has {cap}: use --precision fp16 or fp32")
+                : ScalarType.BFloat16
+            : device.CpuHasBf16 ? ScalarType.BFloat16
+                : throw new ArgumentException("bf16 requested, but this CPU has neither avx512_bf16 nor AMX: use --precision fp32 (or auto)"),
+        Precision.Fp16 => device.IsCuda && device.CudaCapability is { } old && old < DeviceCapabilities.Fp16Capability
+            ? throw new ArgumentException($"fp16 needs compute capability ≥ 5.3; this GPU has {old}: use --precision fp32")
+            : ScalarType.Float16,
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown precision"),
+    };
+
+    /// <summary>The dtype for <paramref name="precision"/> on <paramref name="device"/> of this machine.</summary>
+    public static ScalarType Resolve(Precision precision, Device device) => Resolve(precision, DeviceCapabilities.Of(device));
+
+    /// <summary>A one-line warning for a choice that runs but is slow (fp16 on a CPU), else null.</summary>
+    public static string? Warning(ScalarType dtype, DeviceCapabilities device) =>
+        dtype == ScalarType.Float16 && !device.IsCuda
+            ? "warning: fp16 on a CPU is very slow (no fast fp16 matmul); bf16 or fp32 are the CPU's modes"
+            : null;
+
+    /// <summary>fp32, bf16 or fp16: how rows and files name a compute dtype.</summary>
+    public static string Name(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "fp32",
+        ScalarType.BFloat16 => "bf16",
+        ScalarType.Float16 => "fp16",
+        _ => throw new ArgumentException($"{dtype} is not a compute precision"),
+    };
+}
