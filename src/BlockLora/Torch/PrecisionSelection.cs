@@ -7,9 +7,9 @@ public static class PrecisionSelection
 {
     /// <summary>
     /// <see cref="Precision.Auto"/>: bf16 on a CPU with avx512_bf16/AMX and on CUDA from compute capability 8.0, fp16 on
-    /// older CUDA GPUs (and on CUDA of unknown capability), fp32 otherwise. bf16 or fp16 where the device has no fast
-    /// path throws <see cref="ArgumentException"/> with one line, except fp16 on a CPU, which runs (slowly: see
-    /// <see cref="Warning"/>).
+    /// older CUDA GPUs (and on CUDA of unknown capability), fp32 otherwise. bf16 on a GPU below compute capability 8.0
+    /// and fp16 below 5.3 throw <see cref="ArgumentException"/> with one line. On a CPU libtorch computes both in any
+    /// case, so fp16, and bf16 without avx512_bf16/AMX, run with a one-line <see cref="Warning"/> that they are slow.
     /// </summary>
     public static ScalarType Resolve(Precision precision, DeviceCapabilities device) => precision switch
     {
@@ -21,8 +21,7 @@ public static class PrecisionSelection
             ? device.CudaCapability is { } cap && cap < DeviceCapabilities.Bf16Capability
                 ? throw new ArgumentException($"bf16 needs compute capability ≥ 8.0 (Ampere); this GPU has {cap}: use --precision fp16 or fp32")
                 : ScalarType.BFloat16
-            : device.CpuHasBf16 ? ScalarType.BFloat16
-                : throw new ArgumentException("bf16 requested, but this CPU has neither avx512_bf16 nor AMX: use --precision fp32 (or auto)"),
+            : ScalarType.BFloat16,
         Precision.Fp16 => device.IsCuda && device.CudaCapability is { } old && old < DeviceCapabilities.Fp16Capability
             ? throw new ArgumentException($"fp16 needs compute capability ≥ 5.3; this GPU has {old}: use --precision fp32")
             : ScalarType.Float16,
@@ -32,11 +31,13 @@ public static class PrecisionSelection
     /// <summary>The dtype for <paramref name="precision"/> on <paramref name="device"/> of this machine.</summary>
     public static ScalarType Resolve(Precision precision, Device device) => Resolve(precision, DeviceCapabilities.Of(device));
 
-    /// <summary>A one-line warning for a choice that runs but is slow (fp16 on a CPU), else null.</summary>
-    public static string? Warning(ScalarType dtype, DeviceCapabilities device) =>
-        dtype == ScalarType.Float16 && !device.IsCuda
-            ? "warning: fp16 on a CPU is very slow (no fast fp16 matmul); bf16 or fp32 are the CPU's modes"
-            : null;
+    /// <summary>A one-line warning for a choice that runs but is slow on this device, else null.</summary>
+    public static string? Warning(ScalarType dtype, DeviceCapabilities device) => (dtype, device.IsCuda, device.CpuHasBf16) switch
+    {
+        (ScalarType.Float16, false, _) => "warning: fp16 on a CPU is very slow (no fast fp16 matmul); bf16 or fp32 are the CPU's modes",
+        (ScalarType.BFloat16, false, false) => "warning: this CPU has neither avx512_bf16 nor AMX, so bf16 is emulated and slow; fp32 is its fast mode",
+        _ => null,
+    };
 
     /// <summary>fp32, bf16 or fp16: how rows and files name a compute dtype.</summary>
     public static string Name(ScalarType dtype) => dtype switch

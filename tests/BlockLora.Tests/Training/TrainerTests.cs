@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
 using BlockLora.Data;
@@ -15,7 +16,7 @@ public class TrainerTests
 {
     private static readonly TrainConfig Fast = new()
     {
-        Iterations = 24,
+        Iterations = 24, Precision = Precision.Fp32,
         BatchSize = 8,
         LearningRate = 2e-2,
         MinLearningRate = 1e-4,
@@ -44,11 +45,15 @@ public class TrainerTests
         return (result, weights, eval.Top1);
     }
 
-    [Fact]
-    public void Training_lowers_the_loss_and_raises_train_accuracy()
+    [Theory]
+    [InlineData("fp32")]
+    [InlineData("bf16")]
+    [InlineData("fp16")]
+    public void Training_lowers_the_loss_and_raises_train_accuracy(string precision)
     {
         var (splits, selection) = Data();
-        var (result, _, _) = TrainOnce(splits, selection, Fast, BlockLora);
+        var (result, _, _) = TrainOnce(splits, selection, Fast with { Precision = Precisions.Parse(precision) }, BlockLora);
+        Assert.Equal(precision, result.Precision);
         double firstLoss = result.Curve.Take(4).Average(p => p.Loss);
         double lastLoss = result.Curve.TakeLast(4).Average(p => p.Loss);
         double firstAcc = result.Curve.Take(4).Average(p => p.BatchAccuracy);
@@ -59,15 +64,19 @@ public class TrainerTests
         Assert.Equal(2e-2, result.Curve[0].LearningRate, 9);
     }
 
-    [Fact]
-    public void Same_seed_gives_identical_adapter_and_accuracy()
+    [Theory]
+    [InlineData("fp32")]
+    [InlineData("bf16")]
+    public void Same_seed_gives_identical_adapter_and_accuracy(string precision)
     {
         var (splits, selection) = Data();
-        var a = TrainOnce(splits, selection, Fast with { Iterations = 8 }, BlockLora);
-        var b = TrainOnce(splits, selection, Fast with { Iterations = 8 }, BlockLora);
+        var config = Fast with { Iterations = 8, Precision = Precisions.Parse(precision) };
+        var a = TrainOnce(splits, selection, config, BlockLora);
+        var b = TrainOnce(splits, selection, config, BlockLora);
+        foreach (var (name, tensor) in a.Adapter) Assert.Equal(ScalarType.Float32, tensor.dtype); // fp32 master weights
         Assert.Equal(a.TestAccuracy, b.TestAccuracy);
         foreach (var (name, tensor) in a.Adapter) Assert.True(tensor.equal(b.Adapter[name]).all().item<bool>(), name);
-        var c = TrainOnce(splits, selection with { Seed = 2 }, Fast with { Iterations = 8 }, BlockLora);
+        var c = TrainOnce(splits, selection with { Seed = 2 }, config, BlockLora);
         Assert.Contains(a.Adapter, kv => !kv.Value.equal(c.Adapter[kv.Key]).all().item<bool>());
     }
 
@@ -77,11 +86,14 @@ public class TrainerTests
         public void OnMessage(string message) { }
     }
 
-    [Fact]
-    public void A_killed_run_resumes_to_the_same_adapter()
+    [Theory]
+    [InlineData("fp32")]
+    [InlineData("bf16")]
+    [InlineData("fp16")]
+    public void A_killed_run_resumes_to_the_same_adapter(string precision)
     {
         var (splits, selection) = Data();
-        var config = Fast with { Iterations = 16, CheckpointEvery = 5 };
+        var config = Fast with { Iterations = 16, CheckpointEvery = 5, Precision = Precisions.Parse(precision) };
         var uninterrupted = TrainOnce(splits, selection, config, BlockLora);
 
         string checkpoint = Path.Combine(Fixtures.TempDir(), "checkpoint.safetensors");
