@@ -10,6 +10,11 @@ public sealed record ClipLoadOptions
     public int? VisionHeads { get; init; }
     public int? TextHeads { get; init; }
     public string Device { get; init; } = "cpu";
+    /// <summary>
+    /// The dtype to hold the weights in (<see cref="ClipModel.CastWeights"/>), applied before the checkpoint's tensors
+    /// are copied in: an fp16 file goes straight into bf16/fp16 parameters, never through an fp32 copy of its weights.
+    /// </summary>
+    public ScalarType DType { get; init; } = ScalarType.Float32;
 }
 
 /// <summary>The checkpoint layouts users have.</summary>
@@ -17,7 +22,7 @@ public enum CheckpointLayout { OpenAiTorchScript, OpenAiSafeTensors, HuggingFace
 
 /// <summary>
 /// Loads a CLIP from any supported layout as a named pipeline: detect layout → read tensors → rename to
-/// OpenAI keys → infer config → strict load (fp32). Every failure is a <see cref="CheckpointException"/>
+/// OpenAI keys → infer config → strict load (fp32, or the dtype of <see cref="ClipLoadOptions.DType"/>). Every failure is a <see cref="CheckpointException"/>
 /// with one line naming the file and the key.
 /// </summary>
 public static class ClipCheckpoint
@@ -41,6 +46,7 @@ public static class ClipCheckpoint
             ClipModel model;
             try { model = new ClipModel(config); }
             catch (ArgumentException e) { throw new CheckpointException($"{path}: inferred sizes are inconsistent ({e.Message})"); }
+            if (options.DType != ScalarType.Float32) model.CastWeights(options.DType);
             var keyed = OpenAiStateDict.ToModelKeys(state, path);
             try { OpenAiStateDict.LoadInto(model, keyed, path); }
             catch { model.Dispose(); throw; }

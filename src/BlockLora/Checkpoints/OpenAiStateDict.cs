@@ -56,7 +56,8 @@ public static class OpenAiStateDict
         using var _ = no_grad();
         foreach (var (name, parameter) in parameters)
         {
-            using var value = modelKeyed[name].to(ScalarType.Float32, parameter.device);
+            // Straight into the parameter's dtype (fp32, or the compute dtype the model was cast to before loading).
+            using var value = modelKeyed[name].to(parameter.dtype, parameter.device);
             if (!value.isfinite().all().item<bool>())
                 throw new CheckpointException($"{source}: key '{OpenAiName(name)}' holds non-finite values");
             parameter.copy_(value);

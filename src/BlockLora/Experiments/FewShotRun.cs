@@ -121,6 +121,7 @@ public static class FewShotRun
             Iterations = spec.Iterations,
             Accuracy = 0,
             Device = spec.Train.Device,
+            Precision = PrecisionSelection.Name(spec.ComputeDType),
             Backbone = spec.Backbone,
             GitCommit = GitInfo.Commit,
         };

@@ -1,5 +1,6 @@
 using BlockLora.Adapters;
 using BlockLora.Data;
+using BlockLora.Torch;
 using BlockLora.Training;
 
 namespace BlockLora.Experiments;
@@ -41,11 +42,14 @@ public sealed record RunSpec
     /// <summary>Optimizer steps of this run (its shot count into <see cref="TrainConfig.TotalIterations"/>); 0 for zero-shot.</summary>
     public int Iterations => IsZeroShot ? 0 : Train.TotalIterations(Shots);
 
+    /// <summary>The dtype this run computes in on its device: <see cref="TrainConfig.Precision"/> resolved (auto → bf16, fp16 or fp32).</summary>
+    public TorchSharp.torch.ScalarType ComputeDType => PrecisionSelection.Resolve(Train.Precision, DeviceSelection.Parse(Train.Device));
+
     public string Backbone => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(ModelPath));
 
     public string RunFolder => Path.Combine(ResultsDir, "runs", Sanitize(Backbone), Sanitize(Dataset),
         IsZeroShot ? "zero-shot" : $"{Shots}shot", IsZeroShot ? "" : $"seed{Seed}",
-        IsZeroShot ? "" : $"{AdapterMethods.Format(Method)}-r{Adapter.Rank}-n{Method.Blocks(Adapter.Blocks)}-a{Adapter.Alpha}-{Sanitize(AdapterTargetNames.Format(Adapter.Targets))}-{AdapterEncoderNames.Format(Adapter.Encoders)}-it{Iterations}");
+        IsZeroShot ? "" : $"{AdapterMethods.Format(Method)}-r{Adapter.Rank}-n{Method.Blocks(Adapter.Blocks)}-a{Adapter.Alpha}-{Sanitize(AdapterTargetNames.Format(Adapter.Targets))}-{AdapterEncoderNames.Format(Adapter.Encoders)}-it{Iterations}{(ComputeDType == TorchSharp.torch.ScalarType.Float32 ? "" : "-" + PrecisionSelection.Name(ComputeDType))}");
 
     private static string Sanitize(string s) => string.Concat(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 }

@@ -25,6 +25,8 @@ public sealed record RunRecord
     public double TrainSeconds { get; init; }
     public long PeakMemoryBytes { get; init; }
     public string Device { get; init; } = "cpu";
+    /// <summary>The dtype the run computed in: fp32, bf16 or fp16 (rows written before precisions existed read as fp32).</summary>
+    public string Precision { get; init; } = "fp32";
     public string Backbone { get; init; } = "";
     /// <summary>Evaluation set when it differs from the training set (cross-dataset, domain generalization).</summary>
     public string EvalDataset { get; init; } = "";
@@ -33,5 +35,5 @@ public sealed record RunRecord
 
     /// <summary>Identifies a run for sweeps that skip finished work.</summary>
     public string Key => string.Join("|", Backbone, Dataset, EvalDataset, Shots, Seed, AdapterMethods.Format(Method), Rank, Blocks,
-        Alpha.ToString(CultureInfo.InvariantCulture), Targets, Encoders, Iterations);
+        Alpha.ToString(CultureInfo.InvariantCulture), Targets, Encoders, Iterations, Precision);
 }
