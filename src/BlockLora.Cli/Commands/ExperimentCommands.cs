@@ -23,10 +23,11 @@ public static class ExperimentCommands
         var o = new RunOptions();
         var dataset = DatasetOption();
         var command = new Command("zero-shot", "Zero-shot top-1 of the frozen CLIP on a dataset's test split (CoOp template); appends a results row") { dataset };
-        foreach (var opt in new Option[] { o.Model, o.DataRoot, o.Results, o.Device, o.Workers }) command.Options.Add(opt);
+        foreach (var opt in new Option[] { o.Model, o.DataRoot, o.Results, o.Device, o.Precision, o.Workers }) command.Options.Add(opt);
         command.SetAction(r => UserErrors.Run(() =>
         {
-            using var model = ClipCheckpoint.Load(r.GetValue(o.Model)!);
+            var train = o.Train(r);
+            using var model = ClipCheckpoint.Load(r.GetValue(o.Model)!, train.Precision, train.Device);
             FewShotRun.Execute(model, new RunSpec
             {
                 ModelPath = r.GetValue(o.Model)!,
@@ -75,7 +76,7 @@ public static class ExperimentCommands
                 CustomDatasets = CustomDatasetFile.Discover(r.GetValue(o.DataRoot)!),
             };
             if (spec.Method == AdapterMethod.ZeroShot) throw new ArgumentException("use 'blora zero-shot' for the zero-shot baseline");
-            using var model = ClipCheckpoint.Load(spec.ModelPath);
+            using var model = ClipCheckpoint.Load(spec.ModelPath, spec.Train.Precision, spec.Train.Device);
             FewShotRun.Execute(model, spec, SpectreTrainProgress.ForConsole());
             Console.WriteLine($"run folder: {spec.RunFolder}");
         }));
@@ -97,8 +98,8 @@ public static class ExperimentCommands
         {
             string root = r.GetValue(dataRoot)!;
             var splits = DatasetReader.Read(root, DatasetCatalog.Resolve(r.GetValue(dataset)!, CustomDatasetFile.Discover(root)));
-            using var clip = ClipCheckpoint.Load(r.GetValue(model)!);
-            ModelPrecision.Apply(clip, Precisions.Parse(r.GetValue(precision)!), DeviceSelection.Parse(r.GetValue(device)!), Console.Error.WriteLine);
+            using var clip = ClipCheckpoint.Load(r.GetValue(model)!, Precisions.Parse(r.GetValue(precision)!), r.GetValue(device)!);
+            ModelPrecision.Apply(clip, Precisions.Parse(r.GetValue(precision)!), DeviceSelection.Parse(r.GetValue(device)!), Console.Error.WriteLine); // the slow-choice warning
             using var set = r.GetValue(adapter) is { } path ? AdapterFile.Load(path, clip) : null;
             set?.MergeAll();
             string t = r.GetValue(template) ?? (set is null ? splits.Dataset.PromptTemplate : PromptTemplate.Default);

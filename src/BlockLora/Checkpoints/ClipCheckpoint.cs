@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using BlockLora.Clip;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,6 +36,10 @@ public static class ClipCheckpoint
             ? CheckpointLayout.OpenAiSafeTensors
             : CheckpointLayout.OpenAiTorchScript;
     }
+
+    /// <summary>Loads with the weights held in the dtype <paramref name="precision"/> resolves to on <paramref name="device"/> (see <see cref="PrecisionSelection"/>).</summary>
+    public static ClipModel Load(string path, Precision precision, string device) =>
+        Load(path, new ClipLoadOptions { DType = PrecisionSelection.Resolve(precision, DeviceSelection.Parse(device)) });
 
     public static ClipModel Load(string path, ClipLoadOptions? options = null)
     {

@@ -27,6 +27,9 @@ public sealed class ClipLayerNorm : nn.Module<Tensor, Tensor>
         register_parameter("bias", bias);
     }
 
+    // Module.to(dtype) casts every registered parameter; a LayerNorm of this model keeps fp32 whatever the rest holds.
+    protected override nn.Module _to(ScalarType dtype, bool non_blocking) => this;
+
     public override Tensor forward(Tensor x)
     {
         if (x.dtype == ScalarType.Float32) return nn.functional.layer_norm(x, shape, weight, bias, eps);

@@ -1,6 +1,7 @@
 using BlockLora.Adapters;
 using BlockLora.Torch;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Clip;
@@ -20,7 +21,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     private readonly Parameter positional_embedding;
     private readonly ClipLayerNorm ln_final;
     private readonly Parameter text_projection;
-    private readonly Parameter logit_scale;
+    private Parameter logit_scale;
 
     public ClipModel(ClipConfig config) : base(nameof(ClipModel))
     {
@@ -62,14 +63,20 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
             throw new ArgumentException($"{dtype} is not a compute dtype (use float32, bfloat16 or float16)");
         if (AdaptableSlots().Any(s => s.Slot.IsMerged)) throw new InvalidOperationException("unmerge the adapters before casting the base weights");
-        using var _ = no_grad();
-        foreach (var (name, parameter) in named_parameters())
-        {
-            if (KeepsFp32(name) || parameter.dtype == dtype) continue;
-            using var cast = parameter.to(dtype);
-            parameter.set_(cast);
-        }
+        this.to(dtype);
         ComputeDType = dtype;
+    }
+
+    // Module.to(dtype) would cast the logit scale too; exp(bf16(4.6052)) is 98.9, not 100, so it is put back in fp32.
+    protected override nn.Module _to(ScalarType dtype, bool non_blocking)
+    {
+        float scale = logit_scale.to(ScalarType.Float32).item<float>();
+        base._to(dtype, non_blocking);
+        if (logit_scale.dtype == ScalarType.Float32) return this;
+        var kept = new Parameter(tensor(scale, device: logit_scale.device), logit_scale.requires_grad);
+        logit_scale = kept;
+        ConditionallyRegisterParameter("logit_scale", kept);
+        return this;
     }
 
     /// <summary>Parameters that stay fp32 in every precision: LayerNorm gains and shifts, and the logit scale.</summary>

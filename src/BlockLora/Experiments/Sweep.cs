@@ -22,7 +22,7 @@ public static class Sweep
         progress.OnMessage($"sweep: {specs.Count} runs, {specs.Count - pending.Count} already finished, {pending.Count} to run");
         if (pending.Count == 0) return new Summary(specs.Count, specs.Count, 0);
 
-        using var model = ClipCheckpoint.Load(config.ModelPath);
+        using var model = ClipCheckpoint.Load(config.ModelPath, config.Train.Precision, config.Train.Device);
         int done = 0;
         foreach (var spec in pending)
         {

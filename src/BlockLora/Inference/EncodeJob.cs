@@ -23,7 +23,7 @@ public static class EncodeJob
         var texts = TextsFile.Read(request.TextsFile);
         var device = DeviceSelection.Parse(request.Device);
 
-        using var model = ClipCheckpoint.Load(request.ModelPath);
+        using var model = ClipCheckpoint.Load(request.ModelPath, request.Precision, request.Device);
         // Cast before any adapter is merged: merging rounds W0 + s·ΔW into the compute dtype once.
         var dtype = ModelPrecision.Apply(model, request.Precision, device, Console.Error.WriteLine);
         using var tokens = tensor(ClipTokenizer.Default.Tokenize(texts, model.Config.ContextLength));
