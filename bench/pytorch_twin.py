@@ -25,6 +25,7 @@ Run it with OMP_WAIT_POLICY=PASSIVE and OPENBLAS_NUM_THREADS set to the thread c
 so idle OpenMP threads do not spin against OpenBLAS's own threads on a small machine.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -342,6 +343,9 @@ class Twin:
         self.sets = {}
         self.cached_text = None
         self.specs = {s["id"]: s for s in setup["specs"]}
+        # blora bench --precision bf16|fp16: CLIP-LoRA's mixed precision, torch.autocast on the CPU (the weights stay fp32).
+        dtypes = {"bf16": torch.bfloat16, "fp16": torch.float16}
+        self.autocast_dtype = dtypes.get(setup.get("precision", "fp32"))
         self.attention_inputs = None
         self.gemm_inputs = None
         self.adapter_inputs = None
@@ -453,6 +457,11 @@ class Twin:
             self.gemm_inputs = (torch.randn(n, n, generator=g), torch.randn(n, n, generator=g))
         return self.gemm_inputs
 
+    def autocast(self):
+        if self.autocast_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast("cpu", dtype=self.autocast_dtype)
+
     def run(self, spec_id, inner=1, memory=False):
         """Runs a case `inner` times back to back; seconds per run and, with `memory`, the peak RSS growth
         (tracking trims the heap first, so blora bench asks for it in warm-up rounds only)."""
@@ -462,7 +471,8 @@ class Twin:
             before = peak_reset() if memory else 0
             start = time.perf_counter()
             for _ in range(inner):
-                value = self.execute(spec, s)
+                with self.autocast():
+                    value = self.execute(spec, s)
             seconds = (time.perf_counter() - start) / inner
             peak = max(0, peak_bytes() - before) if memory else 0
         finally:

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BlockLora.Torch;
 using BlockLora.Workbook.Bench;
 
 namespace BlockLora.Cli.Commands;
@@ -9,6 +10,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var defaults = new BenchConfig();
+        var precision = RunOptions.PrecisionOption("fp32");
         var batch = new Option<int>("--batch") { Description = "images per step / eval batch", DefaultValueFactory = _ => defaults.Batch };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (torch.set_num_threads), also the twin's", DefaultValueFactory = _ => defaults.Threads };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N (the twin runs on cpu only)", DefaultValueFactory = _ => defaults.Device };
@@ -26,12 +28,13 @@ public static class BenchCommand
         var only = new Option<string?>("--only") { Description = "comma-separated case id prefixes to keep (e.g. train,eval/base); baselines come along" };
         var ompWait = new Option<string>("--omp-wait-policy") { Description = "PASSIVE or ACTIVE, for both sides (an OMP_WAIT_POLICY in the environment wins)", DefaultValueFactory = _ => defaults.OmpWaitPolicy };
         var command = new Command("bench", "Time training steps, adapters, eval, merged inference and memory at ViT-B/16 shapes, against a PyTorch twin")
-            { batch, threads, device, reps, warmup, ranks, blocks, classes, model, output, python, twinScript, noTwin, noData, ompWait, only };
+            { batch, threads, device, reps, warmup, ranks, blocks, classes, model, output, python, twinScript, noTwin, noData, ompWait, only, precision };
         command.SetAction(r => UserErrors.Run(() =>
         {
             var config = new BenchConfig
             {
                 Batch = r.GetValue(batch),
+                Precision = Precisions.Parse(r.GetValue(precision)!),
                 Threads = r.GetValue(threads),
                 Device = r.GetValue(device)!,
                 Reps = r.GetValue(reps),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlockLora.Torch;
 
 namespace BlockLora.Workbook.Bench;
 
@@ -12,6 +13,9 @@ public sealed record BenchConfig
 {
     /// <summary>Images per training step and per evaluation batch.</summary>
     public int Batch { get; init; } = 8;
+
+    /// <summary>fp32 (default: the exact path), bf16 or fp16: our weights held in it, the twin under torch.autocast of that dtype.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>Intra-op threads for libtorch (torch.set_num_threads), also given to the twin.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

@@ -47,6 +47,9 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         log(config.ModelPath is null ? "building ViT-B/16 with random weights" : $"loading {config.ModelPath}");
         using var model = config.ModelPath is { } path ? ClipCheckpoint.Load(path) : RandomClip.Create(ClipConfig.VitB16);
         model.to(device);
+        // Our side holds the weights in the compute dtype (cast once, as every run of the library does); the twin runs
+        // the same cases under torch.autocast, CLIP-LoRA's way.
+        var dtype = ModelPrecision.Apply(model, config.Precision, device, log);
         foreach (var adapter in cases.Select(c => c.Adapter).OfType<AdapterConfig>().Distinct())
             adapter.SelectMatrices(model.Config); // a block count that does not divide a width fails here, before anything is timed
 
@@ -122,7 +125,8 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
 
         int usedPositions = ours.UsedTextPositions;
         var rows = cases.Select(c => Row(c, oursSamples, twinSamples, oursPeak, twinPeak, model.Config, usedPositions, inner[c.Id])).ToList();
-        var machine = Machine(loadAtStart, device, ompPolicy);
+        List<string> machine = [.. Machine(loadAtStart, device, ompPolicy),
+            dtype == ScalarType.Float32 ? "precision: fp32 on both sides" : $"precision: ours {PrecisionSelection.Name(dtype)} (weights held in it, LayerNorm/softmax-free norms/logits/loss fp32), twin torch.autocast(\"cpu\", dtype={(dtype == ScalarType.BFloat16 ? "torch.bfloat16" : "torch.float16")})"];
         return new BenchResult(config, rows, machine, twinStatus, started, clock.Elapsed.TotalSeconds);
     }
 
@@ -133,6 +137,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
     private Dictionary<string, object> TwinSetup(ClipConfig clip, long[,] ids, IReadOnlyList<BenchCase> cases) => new()
     {
         ["threads"] = config.Threads,
+        ["precision"] = Precisions.Format(config.Precision),
         ["batch"] = config.Batch,
         ["gemm_size"] = config.GemmSize,
         ["logit_scale"] = 100.0,

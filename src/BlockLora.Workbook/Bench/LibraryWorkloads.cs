@@ -50,19 +50,19 @@ public sealed class LibraryWorkloads : IDisposable
             using var g = new Generator(3);
             long visionTokens = config.Batch * (c.GridSize * c.GridSize + 1);
             long textTokens = this.tokens.shape[0] * UsedTextPositions;
-            return (Keep(randn([visionTokens, c.VisionWidth], generator: g).to(device)), Keep(randn([textTokens, c.TextWidth], generator: g).to(device)));
+            return (Keep(randn([visionTokens, c.VisionWidth], generator: g).to(device).to(model.ComputeDType)), Keep(randn([textTokens, c.TextWidth], generator: g).to(device).to(model.ComputeDType)));
         });
         attentionInputs = new(() =>
         {
             using var g = new Generator(4);
             long[] shape = [config.Batch, c.VisionHeads, c.GridSize * c.GridSize + 1, c.VisionWidth / c.VisionHeads];
-            return (Keep(randn(shape, generator: g).to(device)), Keep(randn(shape, generator: g).to(device)), Keep(randn(shape, generator: g).to(device)));
+            return (Keep(randn(shape, generator: g).to(device).to(model.ComputeDType)), Keep(randn(shape, generator: g).to(device).to(model.ComputeDType)), Keep(randn(shape, generator: g).to(device).to(model.ComputeDType)));
         });
         gemmInputs = new(() =>
         {
             using var g = new Generator(5);
             long n = config.GemmSize;
-            return (Keep(randn([n, n], generator: g).to(device)), Keep(randn([n, n], generator: g).to(device)));
+            return (Keep(randn([n, n], generator: g).to(device).to(model.ComputeDType)), Keep(randn([n, n], generator: g).to(device).to(model.ComputeDType)));
         });
         images = new(() => SyntheticJpegs.Create(2 * config.Batch));
     }

@@ -1,3 +1,4 @@
+using BlockLora.Torch;
 using BlockLora.Training;
 
 namespace BlockLora.Workbook.Demo;
@@ -41,6 +42,8 @@ public sealed record DemoConfig
     };
 
     public double LearningRate { get; init; } = Schedule.LearningRate;
+    /// <summary>The compute dtype of every run (auto: bf16 on a CPU with avx512_bf16/AMX, else fp32).</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
     public int DataWorkers { get; init; } = Math.Max(1, Environment.ProcessorCount);
     /// <summary>Render demo.png through Chromium (the HTML is always written).</summary>
     public bool WritePng { get; init; } = true;
@@ -63,6 +66,7 @@ public sealed record DemoConfig
         Iterations = Quick ? QuickIterations : null,
         LearningRate = LearningRate,
         DataWorkers = DataWorkers,
+        Precision = Precision,
     };
 
     public void Validate()

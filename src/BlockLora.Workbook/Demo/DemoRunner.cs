@@ -49,7 +49,7 @@ public static class DemoRunner
         }
 
         progress.OnMessage($"loading {config.ModelPath}");
-        using var model = ClipCheckpoint.Load(config.ModelPath);
+        using var model = ClipCheckpoint.Load(config.ModelPath, config.Precision, "cpu");
         foreach (int n in config.EffectiveBlocks)
             _ = new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = n, Rank = config.Rank }.SelectMatrices(model.Config); // throws if n does not divide a width
         using var loaded = new BaseSnapshot(model);

@@ -5,6 +5,7 @@ using BlockLora.Data;
 using BlockLora.Evaluation;
 using BlockLora.Experiments;
 using BlockLora.Results;
+using BlockLora.Torch;
 using BlockLora.Training;
 
 namespace BlockLora.Workbook.Notebooks;
@@ -25,6 +26,7 @@ public static class WorkbookExperiments
     public static ZeroShotEvaluation ZeroShot(ClipModel model, WorkbookProfile profile, string dataset)
     {
         var spec = profile.Run(dataset, AdapterMethod.ZeroShot, shots: 0);
+        ModelPrecision.Apply(model, profile.Train.Precision, DeviceSelection.Parse(profile.Train.Device));
         var splits = profile.ReadDataset(dataset);
         var result = Evaluator.Evaluate(model, splits.Test, splits.Prompts, profile.Train.Device, 64, profile.Train.DataWorkers);
         var record = FewShotRun.Identity(spec) with { Accuracy = result.Top1 };
