@@ -44,7 +44,7 @@ public class SweepTests
         Assert.Equal(new Sweep.Summary(24, 24, 0), Sweep.Run(config));
 
         Assert.All(rows, r => Assert.True(File.Exists(Path.Combine(results, "runs", "openai", r.Dataset, $"{r.Shots}shot", $"seed{r.Seed}",
-            $"{AdapterMethods.Format(r.Method)}-r{r.Rank}-n{r.Blocks}-a1-q_k_v-both-it2", "adapter.safetensors"))));
+            $"{AdapterMethods.Format(r.Method)}-r{r.Rank}-n{r.Blocks}-a1-q_k_v-both-it2{(r.Precision == "fp32" ? "" : "-" + r.Precision)}", "adapter.safetensors"))));
     }
 
     [Fact]
