@@ -10,7 +10,11 @@ public static class BenchCommand
     public static Command Create()
     {
         var defaults = new BenchConfig();
-        var precision = RunOptions.PrecisionOption("fp32");
+        var precision = new Option<string>("--precision")
+        {
+            Description = "comma-separated precisions to run every case at: fp32 (exact), bf16, fp16, auto; e.g. fp32,bf16 gives bf16/fp32 ratios and the twin under torch.autocast",
+            DefaultValueFactory = _ => "fp32",
+        };
         var batch = new Option<int>("--batch") { Description = "images per step / eval batch", DefaultValueFactory = _ => defaults.Batch };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (torch.set_num_threads), also the twin's", DefaultValueFactory = _ => defaults.Threads };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N (the twin runs on cpu only)", DefaultValueFactory = _ => defaults.Device };
@@ -34,7 +38,7 @@ public static class BenchCommand
             var config = new BenchConfig
             {
                 Batch = r.GetValue(batch),
-                Precision = Precisions.Parse(r.GetValue(precision)!),
+                Precisions = RunOptions.List(r.GetValue(precision)!, Precisions.Parse),
                 Threads = r.GetValue(threads),
                 Device = r.GetValue(device)!,
                 Reps = r.GetValue(reps),

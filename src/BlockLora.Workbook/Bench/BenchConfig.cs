@@ -14,8 +14,11 @@ public sealed record BenchConfig
     /// <summary>Images per training step and per evaluation batch.</summary>
     public int Batch { get; init; } = 8;
 
-    /// <summary>fp32 (default: the exact path), bf16 or fp16: our weights held in it, the twin under torch.autocast of that dtype.</summary>
-    public Precision Precision { get; init; } = Precision.Fp32;
+    /// <summary>
+    /// The precisions every case runs at, in order (default fp32, the exact path): ours with the weights held in each,
+    /// the twin under torch.autocast of that dtype. With fp32 and another, rows carry the ratio to fp32.
+    /// </summary>
+    public IReadOnlyList<Precision> Precisions { get; init; } = [Precision.Fp32];
 
     /// <summary>Intra-op threads for libtorch (torch.set_num_threads), also given to the twin.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -74,6 +77,8 @@ public sealed record BenchConfig
 
     public void Validate()
     {
+        if (Precisions.Count == 0 || Precisions.Distinct().Count() != Precisions.Count)
+            throw new ArgumentException($"--precision needs distinct precisions, got '{string.Join(",", Precisions.Select(global::BlockLora.Torch.Precisions.Format))}'");
         static void Positive(int value, string name) { if (value <= 0) throw new ArgumentException($"{name} must be positive, got {value}"); }
         Positive(Batch, "--batch"); Positive(Threads, "--threads"); Positive(Reps, "--reps"); Positive(Classes, "--classes"); Positive(GemmSize, "--gemm-size");
         if (Warmup < 0) throw new ArgumentException($"--warmup must be ≥ 0, got {Warmup}");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using BlockLora.IO;
+using BlockLora.Torch;
 
 namespace BlockLora.Workbook.Bench;
 
@@ -36,6 +37,7 @@ public static class BenchReport
         if (!c.DataRows) text.Append(" --no-data");
         if (c.Only.Count > 0) text.Append(" --only ").Append(string.Join(",", c.Only));
         if (c.OmpWaitPolicy != "PASSIVE") text.Append(" --omp-wait-policy ").Append(c.OmpWaitPolicy);
+        if (c.Precisions is not [Precision.Fp32]) text.Append(" --precision ").Append(string.Join(",", c.Precisions.Select(Precisions.Format)));
         return text.ToString();
     }
 
@@ -43,6 +45,7 @@ public static class BenchReport
     [
         "id", "kind", "title", "baseline", "ours_ms", "vs_baseline", "pytorch_ms", "pytorch_vs_baseline", "ours_over_pytorch", "images_per_s",
         "ours_gflops", "pytorch_gflops", "ours_peak_mib", "pytorch_peak_mib", "trainable_params", "adapter_mflop", "samples", "inner_runs",
+        "precision", "vs_fp32", "pytorch_vs_fp32",
     ];
 
     public static string ToCsv(BenchResult result) => CsvTable.Format(CsvColumns, result.Rows.Select(r => (IReadOnlyList<string>)
@@ -52,6 +55,7 @@ public static class BenchReport
         N(r.ImagesPerSecond, "F3"), N(r.OursGflops, "F2"), N(r.TwinGflops, "F2"), N(r.OursPeakMb, "F1"), N(r.TwinPeakMb, "F1"),
         r.TrainableParameters?.ToString(Inv) ?? "", N(r.AdapterMflop, "F3"),
         r.Samples.ToString(Inv), r.Inner.ToString(Inv),
+        r.Precision, N(r.VsFp32, "F4"), N(r.TwinVsFp32, "F4"),
     ]));
 
     public static string ToMarkdown(BenchResult result)
@@ -65,8 +69,11 @@ public static class BenchReport
             "*vs* = this row's time / the *baseline* row's (median of per-round ratios; < 1: this path is faster). " +
             "*ours/PyTorch* = per-round ratio to the twin on the same case. Peak = rise of resident memory during one sample (the smallest over the warm-up rounds, both sides alike).").AppendLine();
         bool twin = result.Rows.Any(r => r.TwinMs is not null);
-        var header = new List<string> { "case", "ours ms", "vs", "baseline" };
+        bool precisions = result.Rows.Select(r => r.Precision).Distinct().Count() > 1;
+        var header = new List<string> { "case", "precision", "ours ms", "vs", "baseline" };
+        if (precisions) header.Add("vs fp32");
         if (twin) header.AddRange(["PyTorch ms", "PyTorch vs", "ours/PyTorch"]);
+        if (twin && precisions) header.Add("PyTorch vs fp32");
         header.AddRange(["img/s", "GFLOP/s"]);
         if (twin) header.Add("PyTorch GFLOP/s");
         header.Add("peak MiB");
@@ -76,8 +83,10 @@ public static class BenchReport
         text.AppendLine("|" + string.Concat(header.Select((_, i) => i == 0 ? "---|" : "---:|")));
         foreach (var r in result.Rows)
         {
-            var cells = new List<string> { $"{r.Title} <br>`{r.Id}`", N(r.OursMs, "F1"), N(r.VsBaseline, "F3"), r.BaselineId is null ? "" : $"`{r.BaselineId}`" };
+            var cells = new List<string> { $"{r.Title} <br>`{r.Id}`", r.Precision, N(r.OursMs, "F1"), N(r.VsBaseline, "F3"), r.BaselineId is null ? "" : $"`{r.BaselineId}`" };
+            if (precisions) cells.Add(N(r.VsFp32, "F3"));
             if (twin) cells.AddRange([N(r.TwinMs, "F1"), N(r.TwinVsBaseline, "F3"), N(r.OursOverTwin, "F3")]);
+            if (twin && precisions) cells.Add(N(r.TwinVsFp32, "F3"));
             cells.AddRange([N(r.ImagesPerSecond, "F2"), N(r.OursGflops, "F1")]);
             if (twin) cells.Add(N(r.TwinGflops, "F1"));
             cells.Add(N(r.OursPeakMb, "F0"));
@@ -113,7 +122,7 @@ public static class BenchReport
         {
             var r = rows[i];
             int y = top + i * rowHeight;
-            svg.AppendLine(Inv, $"<text x=\"{labelWidth - 8}\" y=\"{y + 15}\" text-anchor=\"end\">{WebUtility.HtmlEncode(r.Title)}</text>");
+            svg.AppendLine(Inv, $"<text x=\"{labelWidth - 8}\" y=\"{y + 15}\" text-anchor=\"end\">{WebUtility.HtmlEncode(r.Title)} [{r.Precision}]</text>");
             svg.AppendLine(Inv, $"<rect x=\"{labelWidth}\" y=\"{y + 2}\" width=\"{X(r.OursMs) - labelWidth:F1}\" height=\"{barHeight}\" fill=\"#1f77b4\"><title>{WebUtility.HtmlEncode(r.Id)}: {r.OursMs:F1} ms</title></rect>");
             svg.AppendLine(Inv, $"<text x=\"{X(r.OursMs) + 4:F1}\" y=\"{y + 11}\" font-size=\"10\">{r.OursMs:F1}</text>");
             if (r.TwinMs is { } t)

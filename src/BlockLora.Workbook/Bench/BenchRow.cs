@@ -29,4 +29,14 @@ public sealed record BenchRow(
     long? TrainableParameters,
     double? AdapterMflop,
     int Samples,
-    int Inner);
+    int Inner)
+{
+    /// <summary>The dtype the case ran in (fp32, bf16, fp16).</summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>This precision's time over the fp32 row of the same case (null for fp32 rows, or without one).</summary>
+    public double? VsFp32 { get; init; }
+
+    /// <summary>The same for the twin: autocast time over its fp32 time.</summary>
+    public double? TwinVsFp32 { get; init; }
+}

@@ -43,13 +43,32 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         set_num_threads(config.Threads);
         var device = DeviceSelection.Parse(config.Device);
 
+        var rows = new List<BenchRow>();
+        var notes = new List<string>();
+        var twinStatuses = new List<string>();
+        foreach (var precision in config.Precisions)
+        {
+            var (measured, note, status) = MeasureAt(precision, device);
+            rows.AddRange(measured);
+            notes.Add(note);
+            twinStatuses.Add(config.Precisions.Count == 1 ? status : $"{Precisions.Format(precision)}: {status}");
+        }
+        rows = [.. rows.Select(r => WithFp32Ratios(r, rows))];
+        string twinStatus = string.Join("; ", twinStatuses.Distinct());
+        List<string> machine = [.. Machine(loadAtStart, device, ompPolicy), .. notes];
+        return new BenchResult(config, rows, machine, twinStatus, started, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Every case at one precision: a fresh model cast to it, and a twin started for it.</summary>
+    private (List<BenchRow> Rows, string Note, string TwinStatus) MeasureAt(Precision precision, Device device)
+    {
         var cases = BenchCatalog.Create(config);
         log(config.ModelPath is null ? "building ViT-B/16 with random weights" : $"loading {config.ModelPath}");
         using var model = config.ModelPath is { } path ? ClipCheckpoint.Load(path) : RandomClip.Create(ClipConfig.VitB16);
         model.to(device);
         // Our side holds the weights in the compute dtype (cast once, as every run of the library does); the twin runs
         // the same cases under torch.autocast, CLIP-LoRA's way.
-        var dtype = ModelPrecision.Apply(model, config.Precision, device, log);
+        var dtype = ModelPrecision.Apply(model, precision, device, log);
         foreach (var adapter in cases.Select(c => c.Adapter).OfType<AdapterConfig>().Distinct())
             adapter.SelectMatrices(model.Config); // a block count that does not divide a width fails here, before anything is timed
 
@@ -69,7 +88,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             log("starting the PyTorch twin");
             try
             {
-                twin.Setup(TwinSetup(model.Config, ids, cases));
+                twin.Setup(TwinSetup(model.Config, ids, cases, precision));
                 twinStatus = $"{twinStatus}; {twin.Description}";
             }
             catch (InvalidOperationException e)
@@ -124,20 +143,32 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         }
 
         int usedPositions = ours.UsedTextPositions;
-        var rows = cases.Select(c => Row(c, oursSamples, twinSamples, oursPeak, twinPeak, model.Config, usedPositions, inner[c.Id])).ToList();
-        List<string> machine = [.. Machine(loadAtStart, device, ompPolicy),
-            dtype == ScalarType.Float32 ? "precision: fp32 on both sides" : $"precision: ours {PrecisionSelection.Name(dtype)} (weights held in it, LayerNorm/softmax-free norms/logits/loss fp32), twin torch.autocast(\"cpu\", dtype={(dtype == ScalarType.BFloat16 ? "torch.bfloat16" : "torch.float16")})"];
-        return new BenchResult(config, rows, machine, twinStatus, started, clock.Elapsed.TotalSeconds);
+        string name = PrecisionSelection.Name(dtype);
+        var rows = cases.Select(c => Row(c, oursSamples, twinSamples, oursPeak, twinPeak, model.Config, usedPositions, inner[c.Id]) with { Precision = name }).ToList();
+        string note = dtype == ScalarType.Float32 ? "precision fp32: fp32 on both sides"
+            : $"precision {name}: ours holds the weights in {name} (LayerNorm, feature norms, logits and loss fp32), the twin runs under torch.autocast(\"cpu\", dtype={(dtype == ScalarType.BFloat16 ? "torch.bfloat16" : "torch.float16")})";
+        return (rows, note, twinStatus);
+    }
+
+    // bf16/fp32 of the same case: ratio of the two medians (the precisions run one after the other, not interleaved).
+    private static BenchRow WithFp32Ratios(BenchRow row, IReadOnlyList<BenchRow> all)
+    {
+        if (row.Precision == "fp32" || all.FirstOrDefault(r => r.Id == row.Id && r.Precision == "fp32") is not { } fp32) return row;
+        return row with
+        {
+            VsFp32 = fp32.OursMs > 0 ? row.OursMs / fp32.OursMs : null,
+            TwinVsFp32 = row.TwinMs is { } t && fp32.TwinMs is { } f && f > 0 ? t / f : null,
+        };
     }
 
     /// <summary>Enough back-to-back runs that one sample lasts <see cref="BenchConfig.MinSampleSeconds"/>, at most 50.</summary>
     private int InnerRuns(double seconds) =>
         seconds <= 0 ? 1 : Math.Clamp((int)Math.Ceiling(config.MinSampleSeconds / seconds), 1, 50);
 
-    private Dictionary<string, object> TwinSetup(ClipConfig clip, long[,] ids, IReadOnlyList<BenchCase> cases) => new()
+    private Dictionary<string, object> TwinSetup(ClipConfig clip, long[,] ids, IReadOnlyList<BenchCase> cases, Precision precision) => new()
     {
         ["threads"] = config.Threads,
-        ["precision"] = Precisions.Format(config.Precision),
+        ["precision"] = PrecisionSelection.Name(PrecisionSelection.Resolve(precision, CPU)),
         ["batch"] = config.Batch,
         ["gemm_size"] = config.GemmSize,
         ["logit_scale"] = 100.0,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BlockLora.Tests;
+using BlockLora.Torch;
 using BlockLora.Workbook.Bench;
 
 namespace BlockLora.Workbook.Tests.Bench;
@@ -35,6 +36,29 @@ public class BenchRunnerTests
         TwinScript = Path.Combine(RepositoryRoot(), "bench", "pytorch_twin.py"),
         MinSampleSeconds = 0,
     };
+
+    [Fact]
+    public void Every_case_runs_at_each_precision_with_the_ratio_to_fp32_on_both_sides()
+    {
+        string output = Fixtures.TempDir();
+        var config = Tiny(output, twin: true) with { Precisions = [Precision.Fp32, Precision.Bf16], Only = ["gemm", "eval/base", "train/lora"] };
+        TwinPackages.RequirePythonWithTorch();
+        var (result, _) = BenchRunner.RunAndWrite(config);
+
+        var ids = BenchCatalog.Create(config).Select(c => c.Id).ToList();
+        Assert.Equal(ids.Select(id => (id, "fp32")).Concat(ids.Select(id => (id, "bf16"))), result.Rows.Select(r => (r.Id, r.Precision)));
+        Assert.All(result.Rows.Where(r => r.Precision == "fp32"), r => Assert.Null(r.VsFp32));
+        Assert.All(result.Rows.Where(r => r.Precision == "bf16"), r =>
+        {
+            Assert.True(r.VsFp32 is > 0, r.Id);
+            Assert.True(r.TwinVsFp32 is > 0, $"{r.Id}: the twin ran under autocast and has its own ratio");
+        });
+        Assert.Contains(result.Machine, m => m.Contains("torch.autocast(\"cpu\", dtype=torch.bfloat16)"));
+        string[] csv = File.ReadAllLines(Path.Combine(output, "bench.csv"));
+        Assert.EndsWith("precision,vs_fp32,pytorch_vs_fp32", csv[0]);
+        Assert.Equal(1 + 2 * ids.Count, csv.Length);
+        Assert.Contains("| precision |", File.ReadAllText(Path.Combine(output, "bench.md")));
+    }
 
     [Fact]
     public void Every_case_gets_a_row_and_the_report_files_are_written()
