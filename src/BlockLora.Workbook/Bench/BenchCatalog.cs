@@ -16,7 +16,7 @@ public static class BenchCatalog
         int nMax = config.Blocks.Max();
         var cases = new List<BenchCase>
         {
-            new("gemm", BenchKind.Gemm, $"fp32 GEMM {config.GemmSize}³"),
+            new("gemm", BenchKind.Gemm, $"GEMM {config.GemmSize}³"),
             new("train/frozen", BenchKind.Frozen, "frozen CLIP: loss forward (no_grad; nothing trains)"),
         };
         foreach (int r in config.Ranks)
