@@ -106,8 +106,11 @@ public static class FewShotRun
     {
         var adapter = spec.ResolvedAdapter;
         bool zeroShot = spec.IsZeroShot;
+        var identity = RunIdentity.Of(spec, evalDataset);
         return new RunRecord
         {
+            RunId = identity.Id,
+            Config = identity.Json,
             Dataset = spec.ResolveDataset(spec.Dataset).Name,
             EvalDataset = evalDataset.Length == 0 ? "" : spec.ResolveDataset(evalDataset).Name,
             Shots = zeroShot ? 0 : spec.Shots,

@@ -9,13 +9,23 @@ namespace BlockLora.Experiments;
 /// </summary>
 public sealed class FinishedRuns
 {
-    private readonly HashSet<string> keys;
+    private readonly HashSet<string> ids;
 
-    private FinishedRuns(IEnumerable<RunRecord> rows) => keys = rows.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+    private FinishedRuns(IReadOnlyList<RunRecord> rows)
+    {
+        ids = rows.Where(r => r.RunId.Length > 0).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        OlderFormatRows = rows.Count(r => r.RunId.Length == 0);
+    }
+
+    /// <summary>
+    /// Rows written before runs had identities: they do not record every setting (lr, batch size, ...), so they are
+    /// never taken as a finished run of any spec; <see cref="Sweep"/> says how many there are.
+    /// </summary>
+    public int OlderFormatRows { get; }
 
     /// <summary>The rows of <c>results.csv</c> under <paramref name="resultsDir"/> (none when it does not exist yet).</summary>
     public static FinishedRuns In(string resultsDir) => new(ResultsStore.In(resultsDir).ReadAll());
 
     /// <summary>Whether the store has the row <paramref name="spec"/> makes for its own dataset or for <paramref name="evalDataset"/>.</summary>
-    public bool Contains(RunSpec spec, string evalDataset = "") => keys.Contains(FewShotRun.Identity(spec, evalDataset).Key);
+    public bool Contains(RunSpec spec, string evalDataset = "") => ids.Contains(RunIdentity.Of(spec, evalDataset).Id);
 }

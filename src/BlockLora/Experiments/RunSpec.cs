@@ -7,7 +7,7 @@ namespace BlockLora.Experiments;
 
 /// <summary>
 /// One few-shot run: dataset, shots, seed, method and the adapter/training configs. Its
-/// <see cref="RunFolder"/> is keyed by backbone / dataset / shots / seed / method settings, so sweeps resume.
+/// <see cref="RunFolder"/> and the results row carry its <see cref="RunIdentity"/>, so sweeps resume and runs never collide.
 /// <see cref="Shots"/> and <see cref="Seed"/> are the run's only shot count and seed: sampling, training and the
 /// adapter's initialisation all take them from here (<see cref="ResolvedAdapter"/>).
 /// </summary>
@@ -47,9 +47,15 @@ public sealed record RunSpec
 
     public string Backbone => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(ModelPath));
 
+    /// <summary>
+    /// <c>runs/&lt;backbone&gt;/&lt;dataset&gt;/&lt;k&gt;shot/seed&lt;s&gt;/&lt;method&gt;-r…-n…-&lt;short id&gt;</c>: a readable slug of the
+    /// main settings and the first digits of <see cref="RunIdentity"/>, so runs that differ in any other setting (lr,
+    /// batch size, dropout, ...) never share a folder.
+    /// </summary>
     public string RunFolder => Path.Combine(ResultsDir, "runs", Sanitize(Backbone), Sanitize(Dataset),
         IsZeroShot ? "zero-shot" : $"{Shots}shot", IsZeroShot ? "" : $"seed{Seed}",
-        IsZeroShot ? "" : $"{AdapterMethods.Format(Method)}-r{Adapter.Rank}-n{Method.Blocks(Adapter.Blocks)}-a{Adapter.Alpha}-{Sanitize(AdapterTargetNames.Format(Adapter.Targets))}-{AdapterEncoderNames.Format(Adapter.Encoders)}-it{Iterations}{(ComputeDType == TorchSharp.torch.ScalarType.Float32 ? "" : "-" + PrecisionSelection.Name(ComputeDType))}");
+        IsZeroShot ? RunIdentity.Of(this).ShortId
+            : $"{AdapterMethods.Format(Method)}-r{Adapter.Rank}-n{Method.Blocks(Adapter.Blocks)}-{PrecisionSelection.Name(ComputeDType)}-{RunIdentity.Of(this).ShortId}");
 
     private static string Sanitize(string s) => string.Concat(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 }

@@ -1,3 +1,4 @@
+using BlockLora.Results;
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
 using BlockLora.Training;
@@ -19,6 +20,8 @@ public static class Sweep
         var specs = config.Expand();
         var finished = FinishedRuns.In(config.ResultsDir);
         var pending = specs.Where(s => !finished.Contains(s)).ToList();
+        if (finished.OlderFormatRows > 0)
+            progress.OnMessage($"sweep: {finished.OlderFormatRows} row(s) in {ResultsStore.In(config.ResultsDir).Path} were written before runs had ids; they record too few settings to match any run and are kept as they are");
         progress.OnMessage($"sweep: {specs.Count} runs, {specs.Count - pending.Count} already finished, {pending.Count} to run");
         if (pending.Count == 0) return new Summary(specs.Count, specs.Count, 0);
 

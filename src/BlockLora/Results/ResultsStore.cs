@@ -18,7 +18,7 @@ public sealed class ResultsStore(string path)
     [
         "schema_version", "dataset", "eval_dataset", "shots", "seed", "method", "rank", "blocks", "alpha", "targets", "encoders",
         "iterations", "accuracy", "trainable_parameters", "train_seconds", "peak_memory_bytes", "device", "backbone",
-        "git_commit", "date", "precision",
+        "git_commit", "date", "precision", "run_id", "config",
     ];
 
     /// <summary>The file name of the store inside a results folder.</summary>
@@ -68,6 +68,8 @@ public sealed class ResultsStore(string path)
                 PeakMemoryBytes = long.TryParse(Get("peak_memory_bytes"), CultureInfo.InvariantCulture, out var m) ? m : 0,
                 Device = Get("device"),
                 Precision = Get("precision") is { Length: > 0 } precision ? precision : "fp32",
+                RunId = Get("run_id"),
+                Config = Get("config"),
                 Backbone = Get("backbone"),
                 GitCommit = Get("git_commit"),
                 Date = DateTimeOffset.TryParse(Get("date"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : default,
@@ -111,7 +113,7 @@ public sealed class ResultsStore(string path)
             r.Blocks.ToString(CultureInfo.InvariantCulture), F(r.Alpha), r.Targets, r.Encoders,
             r.Iterations.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), r.TrainableParameters.ToString(CultureInfo.InvariantCulture),
             F(r.TrainSeconds), r.PeakMemoryBytes.ToString(CultureInfo.InvariantCulture), r.Device, r.Backbone, r.GitCommit,
-            r.Date.ToString("o", CultureInfo.InvariantCulture), r.Precision,
+            r.Date.ToString("o", CultureInfo.InvariantCulture), r.Precision, r.RunId, r.Config,
         ];
     }
 

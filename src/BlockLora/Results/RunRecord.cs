@@ -27,13 +27,21 @@ public sealed record RunRecord
     public string Device { get; init; } = "cpu";
     /// <summary>The dtype the run computed in: fp32, bf16 or fp16 (rows written before precisions existed read as fp32).</summary>
     public string Precision { get; init; } = "fp32";
+    /// <summary>SHA-256 of <see cref="Config"/>: the run's identity (empty in rows written before identities existed).</summary>
+    public string RunId { get; init; } = "";
+    /// <summary>The canonical JSON of every setting that can change this run's result.</summary>
+    public string Config { get; init; } = "";
     public string Backbone { get; init; } = "";
     /// <summary>Evaluation set when it differs from the training set (cross-dataset, domain generalization).</summary>
     public string EvalDataset { get; init; } = "";
     public string GitCommit { get; init; } = "";
     public DateTimeOffset Date { get; init; } = DateTimeOffset.UtcNow;
 
-    /// <summary>Identifies a run for sweeps that skip finished work.</summary>
-    public string Key => string.Join("|", Backbone, Dataset, EvalDataset, Shots, Seed, AdapterMethods.Format(Method), Rank, Blocks,
+    /// <summary>
+    /// Identifies a run for sweeps that skip finished work: the run id, or for rows of the older format the fields
+    /// they carry, prefixed so that such a row can never equal an id (it does not record lr, batch size, ...).
+    /// </summary>
+    public string Key => RunId.Length > 0 ? RunId : "legacy|" + string.Join("|", Backbone, Dataset, EvalDataset, Shots, Seed, AdapterMethods.Format(Method), Rank, Blocks,
         Alpha.ToString(CultureInfo.InvariantCulture), Targets, Encoders, Iterations, Precision);
+
 }

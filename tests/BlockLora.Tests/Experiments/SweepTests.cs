@@ -11,6 +11,29 @@ namespace BlockLora.Tests.Experiments;
 public class SweepTests
 {
     [Fact]
+    public void Two_sweeps_that_differ_only_in_lr_make_two_rows_and_two_folders()
+    {
+        var tiny = TinyCoOpDataset.Create(Fixtures.TempDir(), classes: 3, trainPerClass: 2, testPerClass: 2, seed: 4);
+        string results = Fixtures.TempDir();
+        var first = new SweepConfig
+        {
+            ModelPath = Fixtures.ClipTiny("openai.safetensors"), DataRoot = tiny.Root, Datasets = [tiny.DatasetName],
+            Methods = [AdapterMethod.BlockLora], Ranks = [2], Blocks = [2], Shots = [1], Seeds = [1],
+            Train = new TrainConfig { Iterations = 2, BatchSize = 2, DataWorkers = 1, LearningRate = 1e-3 }, ResultsDir = results,
+        };
+        var second = first with { Train = first.Train with { LearningRate = 5e-3 } };
+        Assert.Equal(new Sweep.Summary(1, 0, 1), Sweep.Run(first));
+        Assert.Equal(new Sweep.Summary(1, 0, 1), Sweep.Run(second)); // not "already finished"
+        Assert.Equal(new Sweep.Summary(1, 1, 0), Sweep.Run(second with { Train = second.Train with { DataWorkers = 2, CheckpointEvery = 1 } }));
+        var rows = ResultsStore.In(results).ReadAll();
+        Assert.Equal(2, rows.Select(r => r.RunId).Distinct().Count());
+        string a = first.Expand()[0].RunFolder, b = second.Expand()[0].RunFolder;
+        Assert.NotEqual(a, b);
+        Assert.True(File.Exists(Path.Combine(a, "adapter.safetensors")) && File.Exists(Path.Combine(b, "adapter.safetensors")));
+        Assert.Contains("\"lr\":0.005", rows.Single(r => r.RunId == RunIdentity.Of(second.Expand()[0]).Id).Config);
+    }
+
+    [Fact]
     public void Sweep_resumes_after_a_kill_and_skips_finished_runs()
     {
         var tiny = TinyCoOpDataset.Create(Fixtures.TempDir(), classes: 3, trainPerClass: 3, testPerClass: 2, seed: 9);
@@ -43,8 +66,10 @@ public class SweepTests
         Assert.Equal(24, rows.Select(r => r.Key).Distinct().Count());
         Assert.Equal(new Sweep.Summary(24, 24, 0), Sweep.Run(config));
 
-        Assert.All(rows, r => Assert.True(File.Exists(Path.Combine(results, "runs", "openai", r.Dataset, $"{r.Shots}shot", $"seed{r.Seed}",
-            $"{AdapterMethods.Format(r.Method)}-r{r.Rank}-n{r.Blocks}-a1-q_k_v-both-it2{(r.Precision == "fp32" ? "" : "-" + r.Precision)}", "adapter.safetensors"))));
+        var specs = config.Expand();
+        Assert.Equal(specs.Select(s => RunIdentity.Of(s).Id).Order(), rows.Select(r => r.RunId).Order());
+        Assert.All(specs, s => Assert.True(File.Exists(Path.Combine(s.RunFolder, "adapter.safetensors")), s.RunFolder));
+        Assert.Equal(24, specs.Select(s => s.RunFolder).Distinct().Count());
     }
 
     [Fact]
