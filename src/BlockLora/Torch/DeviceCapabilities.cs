@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using static TorchSharp.torch;
 
@@ -16,13 +17,21 @@ public sealed record DeviceCapabilities(bool IsCuda, bool CpuHasBf16, Version? C
 
     public string Name => IsCuda ? $"CUDA (compute capability {CudaCapability?.ToString() ?? "unknown"})" : CpuHasBf16 ? "CPU with avx512_bf16/AMX" : "CPU without avx512_bf16/AMX";
 
-    /// <summary>The capabilities of <paramref name="device"/> on this machine.</summary>
+    // A run's folder, identity and results row each resolve its precision, a sweep does so for every run of its grid:
+    // the hardware does not change while the process runs, so /proc/cpuinfo is read and nvidia-smi started once.
+    private static readonly Lazy<IReadOnlyList<string>> cpuFlags = new(ReadCpuFlags);
+    private static readonly Lazy<DeviceCapabilities> cpu = new(() => new DeviceCapabilities(false, CpuFlags().Any(f => f is "avx512_bf16" or "amx_bf16"), null));
+    private static readonly ConcurrentDictionary<int, DeviceCapabilities> cuda = new();
+
+    /// <summary>The capabilities of <paramref name="device"/> on this machine (probed once per device).</summary>
     public static DeviceCapabilities Of(Device device) => device.type == TorchSharp.DeviceType.CUDA
-        ? new DeviceCapabilities(true, false, QueryCudaCapability(device.index < 0 ? 0 : device.index))
-        : new DeviceCapabilities(false, CpuFlags().Any(f => f is "avx512_bf16" or "amx_bf16"), null);
+        ? cuda.GetOrAdd(device.index < 0 ? 0 : device.index, index => new DeviceCapabilities(true, false, QueryCudaCapability(index)))
+        : cpu.Value;
 
     /// <summary>The flags of the first processor in /proc/cpuinfo (empty where there is none).</summary>
-    public static IReadOnlyList<string> CpuFlags()
+    public static IReadOnlyList<string> CpuFlags() => cpuFlags.Value;
+
+    private static IReadOnlyList<string> ReadCpuFlags()
     {
         const string cpuinfo = "/proc/cpuinfo";
         if (!File.Exists(cpuinfo)) return [];
