@@ -99,8 +99,8 @@ public static class FewShotRun
 
     /// <summary>
     /// The row this spec produces for its own dataset, or for <paramref name="evalDataset"/>, with every field that
-    /// identifies the run set and no measurement yet. Sweeps look its <see cref="RunRecord.Key"/> up to skip finished
-    /// runs; <see cref="Record"/> fills in the measurements.
+    /// identifies the run set (its <see cref="RunRecord.RunId"/>, which <see cref="FinishedRuns"/> looks up to skip finished
+    /// runs) and no measurement yet; <see cref="Record"/> fills in the measurements.
     /// </summary>
     public static RunRecord Identity(RunSpec spec, string evalDataset = "")
     {

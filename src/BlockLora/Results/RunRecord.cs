@@ -1,4 +1,3 @@
-using System.Globalization;
 using BlockLora.Adapters;
 
 namespace BlockLora.Results;
@@ -36,12 +35,4 @@ public sealed record RunRecord
     public string EvalDataset { get; init; } = "";
     public string GitCommit { get; init; } = "";
     public DateTimeOffset Date { get; init; } = DateTimeOffset.UtcNow;
-
-    /// <summary>
-    /// Identifies a run for sweeps that skip finished work: the run id, or for rows of the older format the fields
-    /// they carry, prefixed so that such a row can never equal an id (it does not record lr, batch size, ...).
-    /// </summary>
-    public string Key => RunId.Length > 0 ? RunId : "legacy|" + string.Join("|", Backbone, Dataset, EvalDataset, Shots, Seed, AdapterMethods.Format(Method), Rank, Blocks,
-        Alpha.ToString(CultureInfo.InvariantCulture), Targets, Encoders, Iterations, Precision);
-
 }

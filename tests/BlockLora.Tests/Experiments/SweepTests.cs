@@ -63,7 +63,7 @@ public class SweepTests
         Assert.Equal(new Sweep.Summary(24, 6, 18), resumed);
         var rows = store.ReadAll();
         Assert.Equal(24, rows.Count);
-        Assert.Equal(24, rows.Select(r => r.Key).Distinct().Count());
+        Assert.Equal(24, rows.Select(r => r.RunId).Distinct().Count());
         Assert.Equal(new Sweep.Summary(24, 24, 0), Sweep.Run(config));
 
         var specs = config.Expand();
