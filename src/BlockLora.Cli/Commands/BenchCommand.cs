@@ -38,13 +38,13 @@ public static class BenchCommand
             var config = new BenchConfig
             {
                 Batch = r.GetValue(batch),
-                Precisions = RunOptions.List(r.GetValue(precision)!, Precisions.Parse),
+                Precisions = CommaList.Parse(r.GetValue(precision)!, Precisions.Parse),
                 Threads = r.GetValue(threads),
                 Device = r.GetValue(device)!,
                 Reps = r.GetValue(reps),
                 Warmup = r.GetValue(warmup),
-                Ranks = RunOptions.List(r.GetValue(ranks)!, RunOptions.Int),
-                Blocks = RunOptions.List(r.GetValue(blocks)!, RunOptions.Int),
+                Ranks = CommaList.Parse(r.GetValue(ranks)!, CommaList.Int),
+                Blocks = CommaList.Parse(r.GetValue(blocks)!, CommaList.Int),
                 Classes = r.GetValue(classes),
                 ModelPath = r.GetValue(model),
                 OutputDir = r.GetValue(output)!,
@@ -53,7 +53,7 @@ public static class BenchCommand
                 Twin = !r.GetValue(noTwin),
                 DataRows = !r.GetValue(noData),
                 OmpWaitPolicy = r.GetValue(ompWait)!.ToUpperInvariant(),
-                Only = RunOptions.List(r.GetValue(only) ?? "", s => s),
+                Only = CommaList.Parse(r.GetValue(only) ?? "", s => s),
             };
             var (result, files) = BenchRunner.RunAndWrite(config, Console.Error.WriteLine);
             Console.WriteLine(BenchReport.ToMarkdown(result));

@@ -18,7 +18,7 @@ public static class DemoCommand
         var model = new Option<string?>("--model") { Description = "CLIP to adapt instead of the bundled demo checkpoint (e.g. one made by --pretrain)" };
         var noPng = new Option<bool>("--no-png") { Description = "write the HTML chart only (the PNG needs Chromium)" };
         var pretrain = new Option<bool>("--pretrain") { Description = "pretrain the demo CLIP from scratch into <results>/model instead of running the demo (1000 steps: 58 min on 2 busy cores, 43 min of CPU time; see MODEL_CARD.md)" };
-        var precision = RunOptions.PrecisionOption("auto");
+        var precision = PrecisionOption.Create("auto");
         var precisionStudy = new Option<bool>("--precision-study") { Description = "the mixed-precision evidence instead of the demo: both tasks, 16 shots, seeds 1-3, LoRA and Block-LoRA n=4, in fp32 and in bf16; rows and precision-study.md in --results (default results/precision)" };
         var steps = new Option<int?>("--steps") { Description = "pretraining steps (with --pretrain; default 1000)" };
         var command = new Command("demo", "Few-shot LoRA vs Block-LoRA on real images the bundled small CLIP never saw, with task switching, in minutes on a CPU")
@@ -45,7 +45,7 @@ public static class DemoCommand
             var demo = new DemoConfig
             {
                 ResultsDir = folder,
-                Shots = RunOptions.List(r.GetValue(shots)!, RunOptions.Int),
+                Shots = CommaList.Parse(r.GetValue(shots)!, CommaList.Int),
                 Quick = r.GetValue(quick),
                 WritePng = !r.GetValue(noPng),
                 Precision = Precisions.Parse(r.GetValue(precision)!),

@@ -16,7 +16,7 @@ public static class EncodeCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var batch = new Option<int>("--batch-size") { Description = "images/texts per forward pass", DefaultValueFactory = _ => 32 };
         var adapter = new Option<string?>("--adapter") { Description = "adapter file (.safetensors) applied before encoding" };
-        var precision = RunOptions.PrecisionOption("fp32");
+        var precision = PrecisionOption.Create("fp32");
         var merge = new Option<bool>("--merge") { Description = "merge the adapter into the weights (zero added latency) instead of running it alongside" };
 
         var command = new Command("encode", "Encode images and texts with CLIP and write features and logits") { model, images, texts, output, device, precision, batch, adapter, merge };

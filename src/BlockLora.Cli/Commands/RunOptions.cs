@@ -1,69 +1,71 @@
-using BlockLora.Torch;
 using System.CommandLine;
-using BlockLora.Adapters;
-using BlockLora.Training;
+using BlockLora.Experiments;
 
 namespace BlockLora.Cli.Commands;
 
 /// <summary>
-/// The options shared by train and sweep, each defaulting to the protocol of docs/method.md
-/// (CLIP-LoRA's settings), turned into the library's config records.
+/// The command-line options of a run, one per <see cref="RunSetting"/> (<c>--lr</c> is the setting <c>lr</c>), so train,
+/// zero-shot, sweep and grid files share one vocabulary, one parser and one set of defaults. Options not given keep the
+/// setting's default (<see cref="RunSettings.Defaults"/>); <c>--help</c> shows it.
 /// </summary>
 public sealed class RunOptions
 {
-    public Option<string> Model { get; } = new("--model") { Description = "CLIP checkpoint (.pt, .safetensors or HF folder)", Required = true };
-    public Option<string> DataRoot { get; } = new("--data-root") { Description = "folder holding the datasets in CoOp layout", Required = true };
-    public Option<string> Results { get; } = new("--results") { Description = "results folder (results.csv, runs/)", DefaultValueFactory = _ => "results" };
-    public Option<int> Alpha { get; } = new("--alpha") { Description = "LoRA alpha", DefaultValueFactory = _ => 1 };
-    public Option<string> Scaling { get; } = new("--scaling") { Description = "alpha/sqrt(r) or alpha/r", DefaultValueFactory = _ => "alpha/sqrt(r)" };
-    public Option<double> Dropout { get; } = new("--dropout") { Description = "adapter input dropout (training only)", DefaultValueFactory = _ => 0.25 };
-    public Option<string> InitFanIn { get; } = new("--init-fan-in") { Description = "block (k/n) or full (k): fan-in of A's Kaiming init", DefaultValueFactory = _ => "block" };
-    public Option<string> Targets { get; } = new("--targets") { Description = "q,k,v,o,c_fc,c_proj", DefaultValueFactory = _ => "q,k,v" };
-    public Option<string> Encoders { get; } = new("--encoders") { Description = "vision, text or both", DefaultValueFactory = _ => "both" };
-    public Option<string> Layers { get; } = new("--layers") { Description = "all, a list (0,3,7) or a range (0-5)", DefaultValueFactory = _ => "all" };
-    public Option<int?> Iterations { get; } = new("--iterations") { Description = "optimizer steps (default 500 x shots)" };
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "training batch size", DefaultValueFactory = _ => 32 };
-    public Option<double> LearningRate { get; } = new("--lr") { Description = "AdamW learning rate (cosine to 1e-6)", DefaultValueFactory = _ => 2e-4 };
-    public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 1e-2 };
-    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-    public Option<string> Precision { get; } = PrecisionOption("auto");
-    public Option<int> Workers { get; } = new("--workers") { Description = "image decoding threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
-    public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "iterations between resumable checkpoints (0: none)", DefaultValueFactory = _ => 500 };
+    private readonly List<(Option<string> Option, RunSetting Setting)> options = [];
 
-    public IEnumerable<Option> All => [Model, DataRoot, Results, Alpha, Scaling, Dropout, InitFanIn, Targets, Encoders, Layers, Iterations, BatchSize, LearningRate, WeightDecay, Device, Precision, Workers, CheckpointEvery];
-
-    public AdapterConfig Adapter(ParseResult r) => new()
+    /// <param name="keys">The settings this command takes, in help order.</param>
+    /// <param name="names">Option names that differ from <c>--key</c> (the sweep's plural shorthand: <c>--datasets</c>), the key kept as an alias.</param>
+    /// <param name="defaults">Defaults shown and used instead of the setting's (the sweep's shots 1,2,4,8,16).</param>
+    public RunOptions(IEnumerable<string> keys, IReadOnlyDictionary<string, string>? names = null, IReadOnlyDictionary<string, string>? defaults = null, IReadOnlySet<string>? required = null)
     {
-        Alpha = r.GetValue(Alpha),
-        Scaling = ScalingRuleNames.Parse(r.GetValue(Scaling)!),
-        Dropout = r.GetValue(Dropout),
-        InitFanIn = InitFanInNames.Parse(r.GetValue(InitFanIn)!),
-        Targets = AdapterTargetNames.Parse(r.GetValue(Targets)!),
-        Encoders = AdapterEncoderNames.Parse(r.GetValue(Encoders)!),
-        Layers = LayerSelection.Parse(r.GetValue(Layers)!),
-    };
+        foreach (var key in keys)
+        {
+            var setting = RunSettings.Get(key);
+            string name = names?.GetValueOrDefault(key) ?? "--" + key;
+            var option = name == "--" + key ? new Option<string>(name) : new Option<string>(name, "--" + key);
+            option.Description = setting.Description;
+            option.Required = required?.Contains(key) ?? false;
+            if ((defaults?.GetValueOrDefault(key) ?? setting.Default) is { } value) option.DefaultValueFactory = _ => value;
+            options.Add((option, setting));
+        }
+    }
 
-    public TrainConfig Train(ParseResult r) => new()
+    /// <summary>The options of a single run (train): every setting; model, data root and dataset required.</summary>
+    public static RunOptions ForRun() => new(RunSettings.All.Select(s => s.Key), required: new HashSet<string> { "model", "data-root", "dataset" });
+
+    public IEnumerable<Option> All => options.Select(o => o.Option);
+
+    public Option<string> this[string key] => options.Single(o => o.Setting.Key == key).Option;
+
+    /// <summary>One run: the defaults with every given option applied (in setting order, so data-root precedes dataset names).</summary>
+    public RunSpec Spec(ParseResult r) =>
+        RunSettings.Complete(options.Where(o => IsGiven(r, o.Option)).OrderBy(o => Order(o.Setting)).Aggregate(RunSettings.Defaults(), (spec, o) =>
+        {
+            string value = r.GetValue(o.Option)!;
+            try { return o.Setting.Apply(spec, value); }
+            catch (ArgumentException e) { throw new ArgumentException($"{o.Option.Name} '{value}': {e.Message}"); }
+        }));
+
+    /// <summary>
+    /// The options given on the command line as sweep settings: each value split into its alternatives
+    /// (<see cref="RunSettings.Alternatives"/>: <c>|</c>, and <c>,</c> where a single value holds no commas).
+    /// </summary>
+    public IReadOnlyList<GridSetting> Given(ParseResult r) =>
+        options.Where(o => IsGiven(r, o.Option)).OrderBy(o => Order(o.Setting)).Select(o =>
+        {
+            string value = r.GetValue(o.Option)!;
+            try { return new GridSetting(o.Setting, RunSettings.Alternatives(o.Setting, value), o.Option.Name); }
+            catch (ArgumentException e) { throw new ArgumentException($"{o.Option.Name}: {e.Message}"); }
+        }).ToArray();
+
+    /// <summary>The sweep's own default for a setting nobody gave (shots 1,2,4,8,16), as a setting; null when it has none.</summary>
+    public GridSetting? DefaultOf(string key, ParseResult r)
     {
-        Iterations = r.GetValue(Iterations),
-        BatchSize = r.GetValue(BatchSize),
-        LearningRate = r.GetValue(LearningRate),
-        WeightDecay = r.GetValue(WeightDecay),
-        Device = r.GetValue(Device)!,
-        Precision = Precisions.Parse(r.GetValue(Precision)!),
-        DataWorkers = r.GetValue(Workers),
-        CheckpointEvery = r.GetValue(CheckpointEvery),
-    };
+        var (option, setting) = options.Single(o => o.Setting.Key == key);
+        return IsGiven(r, option) || r.GetValue(option) is not { } value ? null
+            : new GridSetting(setting, RunSettings.Alternatives(setting, value), $"{option.Name} (default)");
+    }
 
-    /// <summary>--precision with its default: auto for training and evaluation, fp32 where exact outputs are the point (encode).</summary>
-    public static Option<string> PrecisionOption(string defaultValue) => new("--precision")
-    {
-        Description = "fp32 (exact parity), bf16, fp16 or auto (bf16 on a CPU with avx512_bf16/AMX or a GPU of compute capability >= 8.0, fp16 on older GPUs, else fp32)",
-        DefaultValueFactory = _ => defaultValue,
-    };
+    public static bool IsGiven(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };
 
-    public static IReadOnlyList<T> List<T>(string text, Func<string, T> parse) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(parse).ToList();
-
-    public static int Int(string s) => int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"'{s}' is not an integer");
+    private static int Order(RunSetting setting) => RunSettings.All.ToList().IndexOf(setting);
 }

@@ -37,9 +37,31 @@ public static class WorkbookExperiments
     /// <summary>Runs <paramref name="config"/> (skipping finished runs) and returns the summary.</summary>
     public static Sweep.Summary RunSweep(SweepConfig config, ITrainProgress? progress = null) => Sweep.Run(config, progress);
 
-    /// <summary>The ablation grid (rank × blocks, LoRA as n = 1) of <see cref="WorkbookProfile.AblationSweeps"/>.</summary>
-    public static IReadOnlyList<Sweep.Summary> Ablation(WorkbookProfile profile, ITrainProgress? progress = null) =>
-        profile.AblationSweeps().Select(s => Sweep.Run(s, progress)).ToArray();
+    /// <summary>
+    /// Runs the ablation grid file <c>&lt;gridName&gt;.yaml</c> of <see cref="WorkbookProfile.ExperimentsDir"/> on the profile's
+    /// <see cref="WorkbookProfile.TrainDataset"/> at <see cref="WorkbookProfile.MainShots"/>, first seed
+    /// (<see cref="WorkbookProfile.AblationSweep"/>), skipping runs the store already holds, and returns the file's runs
+    /// with the summary, so the notebook tables exactly those runs.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such grid file; the one-line message lists the files there.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid grid; the one-line message names the file, line and key.</exception>
+    public static GridAblation Ablation(WorkbookProfile profile, string gridName, ITrainProgress? progress = null)
+    {
+        string path = profile.AblationFile(gridName);
+        var config = profile.AblationSweep(gridName, out var grid, out var description);
+        IReadOnlyList<SweepConfig.Run> runs;
+        try
+        {
+            runs = config.Runs();
+        }
+        catch (ArgumentException e)
+        {
+            // A value the file's grid gives that no run accepts (rank 0, n not dividing the widths): one line, with the file.
+            throw new InvalidDataException(e.Message.Contains(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}");
+        }
+        var summary = Sweep.Run(config, progress);
+        return new GridAblation(Path.GetFileNameWithoutExtension(path), path, description, grid, runs, summary, profile.ResultsDir);
+    }
 
     /// <summary>
     /// Cross-dataset and domain generalisation (CoCoOp's protocol): LoRA and Block-LoRA trained on
@@ -52,18 +74,23 @@ public static class WorkbookExperiments
         var methods = AdapterMethods.Adapted;
         Sweep.Run(new SweepConfig
         {
-            ModelPath = profile.ModelPath,
-            DataRoot = profile.DataRoot,
-            Datasets = [profile.ResolveDataset(profile.CrossDatasetSource).Name],
-            Shots = [profile.MainShots],
-            Seeds = profile.Seeds,
-            Methods = methods,
-            Ranks = [profile.Adapter.Rank],
-            Blocks = [profile.Adapter.Blocks],
-            Adapter = profile.Adapter,
-            Train = profile.Train,
-            ResultsDir = profile.ResultsDir,
-            CustomDatasets = profile.CustomDatasets,
+            Base = profile.BaseRun,
+            Grids =
+            [
+                new SweepGrid
+                {
+                    Fixed =
+                    [
+                        GridSetting.Of("dataset", new[] { profile.ResolveDataset(profile.CrossDatasetSource).Name }, $"profile {profile.Name}: CrossDatasetSource"),
+                        GridSetting.Of("shots", new[] { profile.MainShots }, $"profile {profile.Name}: MainShots"),
+                    ],
+                    Axes =
+                    [
+                        GridSetting.Of("seed", profile.Seeds, $"profile {profile.Name}: Seeds"),
+                        GridSetting.Of("method", methods, "cross-dataset methods"),
+                    ],
+                },
+            ],
         }, progress);
 
         var targets = profile.CrossDatasetTargets.Concat(profile.DomainTargets).ToArray();

@@ -48,13 +48,10 @@ public sealed record WorkbookProfile
 
     public required IReadOnlyList<int> Shots { get; init; }
     public required IReadOnlyList<int> Seeds { get; init; }
-    /// <summary>Shots of 03's run, the ablation and the cross-dataset source (16 in the papers).</summary>
+    /// <summary>Shots of 03's run, the ablations and the cross-dataset source (16 in the papers).</summary>
     public required int MainShots { get; init; }
-    public required IReadOnlyList<int> AblationRanks { get; init; }
-    /// <summary>Block counts n of the ablation; n = 1 is LoRA.</summary>
-    public required IReadOnlyList<int> AblationBlocks { get; init; }
 
-    /// <summary>Adapter defaults (r, n, alpha, dropout, targets); ablations vary r and n.</summary>
+    /// <summary>Adapter defaults (r, n, alpha, dropout, targets); the ablation grid files (<see cref="ExperimentsDir"/>) vary them.</summary>
     public required AdapterConfig Adapter { get; init; }
     /// <summary>Training defaults; <see cref="TrainConfig.IterationsPerShot"/> sets the length, shots and seed come per run.</summary>
     public required TrainConfig Train { get; init; }
@@ -66,7 +63,11 @@ public sealed record WorkbookProfile
     public required string FiguresDir { get; init; }
     /// <summary>The published numbers (CSV files with their sources).</summary>
     public string PaperDir => Path.Combine(RepoRoot, "results", "paper");
-    public string ResultsCsv => ResultsStore.In(ResultsDir).Path;
+    /// <summary>
+    /// This profile's ablation grid files (<c>experiments/&lt;profile name&gt;/*.yaml</c>, read by <see cref="SweepGridFile"/>),
+    /// which 04 runs on <see cref="TrainDataset"/> at <see cref="MainShots"/>, first seed (<see cref="AblationSweep"/>).
+    /// </summary>
+    public string ExperimentsDir => Path.Combine(RepoRoot, "experiments", Name);
     public bool IsSmoke => Name == SmokeName;
     /// <summary>
     /// What the "ours" columns beside the published numbers are called: in the smoke profile they come from the toy demo
@@ -78,7 +79,7 @@ public sealed record WorkbookProfile
 
     /// <summary>This profile's results (its backbone only), averaged over seeds.</summary>
     public IReadOnlyList<Results.MethodSummary> Summaries() =>
-        Results.ResultsSummary.MeanOverSeeds(Results.ResultsSummary.Load(ResultsCsv).Where(r => r.Backbone == Backbone));
+        Results.ResultsSummary.MeanOverSeeds(Results.ResultsSummary.Load(ResultsDir).Where(r => r.Backbone == Backbone));
 
     /// <summary>
     /// The smoke profile: the small CLIP this project pretrained for <c>blora demo</c> (6 Fashion-MNIST classes) and
@@ -108,9 +109,6 @@ public sealed record WorkbookProfile
             Shots = [1, 2, 4],
             Seeds = [1, 2],
             MainShots = 4,
-            // Every n divides the demo CLIP's widths (128).
-            AblationRanks = [1, 2, 4],
-            AblationBlocks = [1, 2, 4, 8],
             // n = 4 as the demo's middle block count (blocks of 32 of the 128 features; n = 8, the paper's choice for
             // width 768, leaves blocks of 16).
             Adapter = new AdapterConfig { Method = AdapterMethod.BlockLora, Rank = 2, Blocks = 4 },
@@ -149,8 +147,6 @@ public sealed record WorkbookProfile
             Shots = [1, 2, 4, 8, 16],
             Seeds = [1, 2, 3],
             MainShots = 16,
-            AblationRanks = [1, 2, 4, 8],
-            AblationBlocks = [1, 2, 4, 8, 16],
             Adapter = new AdapterConfig { Method = AdapterMethod.BlockLora, Rank = 2, Blocks = 8 },
             Train = new TrainConfig { Device = device, DataWorkers = Math.Max(1, Environment.ProcessorCount), CheckpointEvery = 500 },
             ResultsDir = Path.Combine(root, "results"),
@@ -235,64 +231,116 @@ public sealed record WorkbookProfile
         new("seeds", string.Join(", ", Seeds)),
         new("iterations", $"{(Train.IterationsBase > 0 ? $"{Train.IterationsBase} + " : "")}{Train.IterationsPerShot} × shots (batch {Train.BatchSize}, lr {Train.LearningRate.ToString("G3", CultureInfo.InvariantCulture)} → {Train.MinLearningRate.ToString("G3", CultureInfo.InvariantCulture)})"),
         new("adapter", $"r = {Adapter.Rank}, n = {Adapter.Blocks}, alpha = {Adapter.Alpha.ToString(CultureInfo.InvariantCulture)}, dropout {Adapter.Dropout.ToString(CultureInfo.InvariantCulture)}, {AdapterTargetNames.Format(Adapter.Targets)}, {AdapterEncoderNames.Format(Adapter.Encoders)}"),
-        new("ablation", $"r ∈ {{{string.Join(", ", AblationRanks)}}} × n ∈ {{{string.Join(", ", AblationBlocks)}}} at {MainShots} shots"),
+        new("ablation", AblationDescription()),
         new("device", Train.Device + (TorchThreads > 0 ? $" ({TorchThreads} torch thread{(TorchThreads == 1 ? "" : "s")})" : "")),
         new("results", ResultsDir),
         new("figures", FiguresDir),
     ];
 
-    /// <summary>One run of this profile.</summary>
-    public RunSpec Run(string dataset, AdapterMethod method, int shots, int seed = 1, int? rank = null, int? blocks = null) => new()
+    /// <summary>The ablation grid files and where they run, e.g. <c>experiments/smoke/: ablation-encoders.yaml, ... on FashionHeldOut, 4 shots, seed 1</c>.</summary>
+    private string AblationDescription()
     {
-        ModelPath = ModelPath,
-        DataRoot = DataRoot,
-        Dataset = ResolveDataset(dataset).Name,
-        Method = method,
-        Shots = shots,
-        Seed = seed,
-        Adapter = Adapter with { Rank = rank ?? Adapter.Rank, Blocks = blocks ?? Adapter.Blocks },
-        Train = Train,
-        ResultsDir = ResultsDir,
-        CustomDatasets = CustomDatasets,
-    };
+        string where = $"on {TrainDataset}, {MainShots} shots, seed {Seeds[0]}";
+        string dir = Path.GetRelativePath(RepoRoot, ExperimentsDir) + "/";
+        var files = AblationGridNames();
+        return files.Count == 0 ? $"no grid files in {dir} (04 reads its ablations from there)" : $"{dir}: {string.Join(", ", files.Select(f => f + ".yaml"))} {where}";
+    }
 
-    /// <summary>The comparison grid of 05: zero-shot, LoRA and Block-LoRA over datasets × shots × seeds.</summary>
-    public SweepConfig ComparisonSweep() => new()
+    /// <summary>The ablation grid files of <see cref="ExperimentsDir"/> by name (without <c>.yaml</c>), sorted.</summary>
+    public IReadOnlyList<string> AblationGridNames() => Directory.Exists(ExperimentsDir)
+        ? Directory.EnumerateFiles(ExperimentsDir, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray()
+        : [];
+
+    /// <summary>
+    /// What every run of this profile starts from: model, data root, results folder, custom datasets, the profile's
+    /// <see cref="Adapter"/> and <see cref="Train"/>; the dataset is empty and the method Block-LoRA until a run or a grid sets them.
+    /// </summary>
+    public RunSpec BaseRun => new()
     {
         ModelPath = ModelPath,
         DataRoot = DataRoot,
-        Datasets = Datasets.Select(d => ResolveDataset(d).Name).ToArray(),
-        Shots = Shots,
-        Seeds = Seeds,
-        Methods = AdapterMethods.All,
-        Ranks = [Adapter.Rank],
-        Blocks = [Adapter.Blocks],
+        Dataset = "",
+        Method = AdapterMethod.BlockLora,
         Adapter = Adapter,
         Train = Train,
         ResultsDir = ResultsDir,
         CustomDatasets = CustomDatasets,
     };
 
-    /// <summary>The ablation grid of 04: rank × block count (n = 1 is LoRA) on <see cref="TrainDataset"/>, first seed.</summary>
-    public IReadOnlyList<SweepConfig> AblationSweeps()
+    /// <summary>One run of this profile.</summary>
+    public RunSpec Run(string dataset, AdapterMethod method, int shots, int seed = 1, int? rank = null, int? blocks = null) => BaseRun with
     {
-        var common = new SweepConfig
-        {
-            ModelPath = ModelPath,
-            DataRoot = DataRoot,
-            Datasets = [ResolveDataset(TrainDataset).Name],
-            Shots = [MainShots],
-            Seeds = [Seeds[0]],
-            Ranks = AblationRanks,
-            Adapter = Adapter,
-            Train = Train,
-            ResultsDir = ResultsDir,
-            CustomDatasets = CustomDatasets,
-        };
-        var sweeps = new List<SweepConfig>();
-        if (AblationBlocks.Contains(1)) sweeps.Add(common with { Methods = [AdapterMethod.Lora], Blocks = [1] });
-        var blocks = AblationBlocks.Where(n => n > 1).ToArray();
-        if (blocks.Length > 0) sweeps.Add(common with { Methods = [AdapterMethod.BlockLora], Blocks = blocks });
-        return sweeps;
+        Dataset = ResolveDataset(dataset).Name,
+        Method = method,
+        Shots = shots,
+        Seed = seed,
+        Adapter = Adapter with { Rank = rank ?? Adapter.Rank, Blocks = blocks ?? Adapter.Blocks },
+    };
+
+    /// <summary>The comparison grid of 05: zero-shot, LoRA and Block-LoRA over datasets × shots × seeds (zero-shot once per dataset).</summary>
+    public SweepConfig ComparisonSweep() => new()
+    {
+        Base = BaseRun,
+        Grids =
+        [
+            new SweepGrid
+            {
+                Axes =
+                [
+                    GridSetting.Of("dataset", Datasets.Select(d => ResolveDataset(d).Name), Source("Datasets")),
+                    GridSetting.Of("method", AdapterMethods.All, Source("methods")),
+                    GridSetting.Of("shots", Shots, Source("Shots")),
+                    GridSetting.Of("seed", Seeds, Source("Seeds")),
+                ],
+            },
+        ],
+    };
+
+    /// <summary>The path of the ablation grid file <paramref name="gridName"/> (with or without <c>.yaml</c>) in <see cref="ExperimentsDir"/>.</summary>
+    public string AblationFile(string gridName)
+    {
+        string name = gridName.Trim();
+        if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)) name = name[..^".yaml".Length];
+        if (name.Length == 0 || name.IndexOfAny(['/', '\\']) >= 0)
+            throw new ArgumentException($"'{gridName}': give the name of a grid file in {ExperimentsDir} (e.g. ablation-targets), not a path");
+        return Path.Combine(ExperimentsDir, name + ".yaml");
     }
+
+    /// <summary>
+    /// An ablation of 04: the grid file <paramref name="gridName"/> of <see cref="ExperimentsDir"/> crossed with one point
+    /// that fixes the dataset (<see cref="TrainDataset"/>), the shots (<see cref="MainShots"/>) and the seed (the first of
+    /// <see cref="Seeds"/>); what the file does not set comes from <see cref="BaseRun"/>, and what it does set wins.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such file (the message lists the grid files there).</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid grid (the message names the file, line and key).</exception>
+    public SweepConfig AblationSweep(string gridName, out SweepGrid fileGrid, out string description)
+    {
+        string path = AblationFile(gridName);
+        if (!File.Exists(path))
+        {
+            var known = AblationGridNames();
+            throw new FileNotFoundException($"{path}: grid file not found ({(known.Count == 0 ? $"{ExperimentsDir} holds no .yaml files" : $"grid files there: {string.Join(", ", known)}")})", path);
+        }
+        fileGrid = SweepGridFile.Read(path, out description);
+        return new SweepConfig
+        {
+            Base = BaseRun,
+            Grids =
+            [
+                new SweepGrid
+                {
+                    Fixed =
+                    [
+                        GridSetting.Of("dataset", new[] { ResolveDataset(TrainDataset).Name }, Source("TrainDataset")),
+                        GridSetting.Of("shots", new[] { MainShots }, Source("MainShots")),
+                        GridSetting.Of("seed", new[] { Seeds[0] }, Source("Seeds[0]")),
+                    ],
+                },
+                fileGrid,
+            ],
+        };
+    }
+
+    /// <summary>Where a sweep value of this profile comes from, for error messages: <c>profile smoke: Shots</c>.</summary>
+    private string Source(string property) => $"profile {Name}: {property}";
 }

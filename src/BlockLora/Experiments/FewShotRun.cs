@@ -18,14 +18,15 @@ namespace BlockLora.Experiments;
 /// </summary>
 public static class FewShotRun
 {
-    public static IReadOnlyList<RunRecord> Execute(ClipModel model, RunSpec spec, ITrainProgress? progress = null)
+    /// <param name="store">Where the rows go: the results folder's shared <c>results.csv</c> unless a sharded process passes its own.</param>
+    public static IReadOnlyList<RunRecord> Execute(ClipModel model, RunSpec spec, ITrainProgress? progress = null, ResultsStore? store = null)
     {
         progress ??= SilentTrainProgress.Instance;
         var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
         // Zero-shot rows compute in the run's precision too; a training run would cast here anyway.
         ModelPrecision.Apply(model, spec.Train.Precision, DeviceSelection.Parse(spec.Train.Device), progress.OnMessage);
         Directory.CreateDirectory(spec.RunFolder);
-        var store = ResultsStore.In(spec.ResultsDir);
+        store ??= ResultsStore.In(spec.ResultsDir);
 
         AdapterSet? adapters = null;
         TrainResult? trained = null;

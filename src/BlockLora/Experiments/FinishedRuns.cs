@@ -23,8 +23,11 @@ public sealed class FinishedRuns
     /// </summary>
     public int OlderFormatRows { get; }
 
-    /// <summary>The rows of <c>results.csv</c> under <paramref name="resultsDir"/> (none when it does not exist yet).</summary>
-    public static FinishedRuns In(string resultsDir) => new(ResultsStore.In(resultsDir).ReadAll());
+    /// <summary>The rows of every store file under <paramref name="resultsDir"/> (none when it does not exist yet).</summary>
+    public static FinishedRuns In(string resultsDir) => new(ResultsFolder.In(resultsDir).ReadAll());
+
+    /// <summary>Whether the store has a row with this run id.</summary>
+    public bool Contains(string runId) => ids.Contains(runId);
 
     /// <summary>Whether the store has the row <paramref name="spec"/> makes for its own dataset or for <paramref name="evalDataset"/>.</summary>
     public bool Contains(RunSpec spec, string evalDataset = "") => ids.Contains(RunIdentity.Of(spec, evalDataset).Id);

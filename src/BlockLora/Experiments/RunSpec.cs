@@ -43,7 +43,7 @@ public sealed record RunSpec
     public int Iterations => IsZeroShot ? 0 : Train.TotalIterations(Shots);
 
     /// <summary>The dtype this run computes in on its device: <see cref="TrainConfig.Precision"/> resolved (auto → bf16, fp16 or fp32).</summary>
-    public TorchSharp.torch.ScalarType ComputeDType => PrecisionSelection.Resolve(Train.Precision, DeviceSelection.Parse(Train.Device));
+    public TorchSharp.torch.ScalarType ComputeDType => PrecisionSelection.ResolveFor(Train.Precision, Train.Device);
 
     public string Backbone => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(ModelPath));
 

@@ -1,38 +1,91 @@
-using BlockLora.Results;
-using BlockLora.Adapters;
 using BlockLora.Checkpoints;
+using BlockLora.Clip;
+using BlockLora.Results;
 using BlockLora.Training;
 
 namespace BlockLora.Experiments;
 
 /// <summary>
-/// Runs a grid on one loaded base model, skipping runs whose row is already in the results store, so a
-/// killed sweep restarted with the same command continues where it stopped (an interrupted run resumes
-/// from its own checkpoint).
+/// Runs a sweep, or one shard of it, skipping runs whose row is already in the results folder and runs another live
+/// process has claimed, so a killed sweep restarted with the same command continues where it stopped: a run left with a
+/// stale claim resumes from its own checkpoint. A run that fails is marked failed in its claim and the sweep goes on;
+/// the failures are reported together at the end.
 /// </summary>
 public static class Sweep
 {
-    public sealed record Summary(int Total, int Skipped, int Ran);
+    /// <param name="Total">Runs in the whole grid.</param>
+    /// <param name="Skipped">Runs of this shard already finished.</param>
+    /// <param name="Ran">Runs this call ran to the end.</param>
+    /// <param name="HeldElsewhere">Runs of this shard another live process was running.</param>
+    public sealed record Summary(int Total, int Skipped, int Ran, int HeldElsewhere = 0);
 
-    public static Summary Run(SweepConfig config, ITrainProgress? progress = null, Action<RunSpec>? onRunStart = null)
+    public static Summary Run(SweepConfig config, ITrainProgress? progress = null, SweepProcess? process = null)
     {
         progress ??= SilentTrainProgress.Instance;
-        var specs = config.Expand();
+        process ??= new SweepProcess();
+        var runs = config.Runs();
+        var mine = process.Shard.Select(runs, r => r.Spec);
         var finished = FinishedRuns.In(config.ResultsDir);
-        var pending = specs.Where(s => !finished.Contains(s)).ToList();
         if (finished.OlderFormatRows > 0)
-            progress.OnMessage($"sweep: {finished.OlderFormatRows} row(s) in {ResultsStore.In(config.ResultsDir).Path} were written before runs had ids; they record too few settings to match any run and are kept as they are");
-        progress.OnMessage($"sweep: {specs.Count} runs, {specs.Count - pending.Count} already finished, {pending.Count} to run");
-        if (pending.Count == 0) return new Summary(specs.Count, specs.Count, 0);
+            progress.OnMessage($"sweep: {finished.OlderFormatRows} row(s) under {config.ResultsDir} were written before runs had ids; they record too few settings to match any run and are kept as they are");
+        var pending = mine.Where(r => !finished.Contains(r.Identity.Id)).ToList();
+        string shardText = process.Shard.Count > 1 ? $" (shard {process.Shard}: {mine.Count} of them)" : "";
+        progress.OnMessage($"sweep: {runs.Count} runs{shardText}, {mine.Count - pending.Count} already finished, {pending.Count} to run");
+        var store = process.StoreName is null ? ResultsFolder.In(config.ResultsDir).Shared : ResultsFolder.In(config.ResultsDir).Own(process.StoreName);
 
-        using var model = ClipCheckpoint.Load(config.ModelPath, config.Train.Precision, config.Train.Device);
-        int done = 0;
-        foreach (var spec in pending)
+        int ran = 0, held = 0, index = 0;
+        var failures = new List<string>();
+        // One model per backbone and dtype (a grid may vary either); runs are grouped so each loads once.
+        foreach (var group in pending.GroupBy(r => (r.Spec.ModelPath, r.Spec.Train.Device, r.Spec.ComputeDType)))
         {
-            progress.OnMessage($"[{++done}/{pending.Count}] {spec.Dataset} {AdapterMethods.Format(spec.Method)} shots={spec.Shots} seed={spec.Seed} r={spec.Adapter.Rank} n={spec.Adapter.Blocks}");
-            onRunStart?.Invoke(spec);
-            FewShotRun.Execute(model, spec, progress);
+            ClipModel? model = null;
+            try
+            {
+                foreach (var run in group)
+                {
+                    index++;
+                    // Another shard (or a rerun) may have finished or claimed it since the listing above.
+                    if (FinishedRuns.In(config.ResultsDir).Contains(run.Identity.Id)) continue;
+                    using var claim = RunClaim.TryAcquire(run.Spec.RunFolder, $"shard {process.Shard}");
+                    if (claim is null)
+                    {
+                        held++;
+                        progress.OnMessage($"[{index}/{pending.Count}] {run.Identity.ShortId} is running in another process ({RunClaim.Read(run.Spec.RunFolder)?.Owner}); skipped");
+                        continue;
+                    }
+                    progress.OnMessage($"[{index}/{pending.Count}] run {run.Identity.ShortId} {run.Label}");
+                    try
+                    {
+                        process.OnRunStart?.Invoke(run.Spec);
+                        model ??= ClipCheckpoint.Load(group.Key.ModelPath, run.Spec.Train.Precision, group.Key.Device);
+                        FewShotRun.Execute(model, run.Spec, progress, store);
+                        ran++;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        throw; // a stop, not a failure: the claim is released and a rerun resumes the run
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        claim.MarkFailed(e.Message);
+                        failures.Add($"{run.Identity.ShortId} ({run.Label}): {e.Message}");
+                        progress.OnMessage($"[{index}/{pending.Count}] run {run.Identity.ShortId} failed: {e.Message}");
+                    }
+                }
+            }
+            finally
+            {
+                model?.Dispose();
+            }
         }
-        return new Summary(specs.Count, specs.Count - pending.Count, pending.Count);
+        if (failures.Count > 0)
+            throw new SweepFailedException($"sweep: {failures.Count} of {pending.Count} runs failed; first: {failures[0]} (rerun the same command to retry them; --status lists them)", failures);
+        return new Summary(runs.Count, mine.Count - pending.Count, ran, held);
     }
+}
+
+/// <summary>Some runs of a sweep failed (each is marked in its claim); the others ran.</summary>
+public sealed class SweepFailedException(string message, IReadOnlyList<string> failures) : Exception(message)
+{
+    public IReadOnlyList<string> Failures { get; } = failures;
 }

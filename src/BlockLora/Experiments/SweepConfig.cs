@@ -1,40 +1,86 @@
-using BlockLora.Adapters;
-using BlockLora.Data;
 using BlockLora.Training;
 
 namespace BlockLora.Experiments;
 
-/// <summary>A grid of runs: datasets × shots × seeds × methods × ranks × blocks (LoRA ignores blocks; zero-shot runs once per dataset).</summary>
+/// <summary>
+/// A sweep: the <see cref="Base"/> spec every run starts from and layered <see cref="Grids"/>. The points of each grid are
+/// crossed with those of the grids before it (the command line's datasets × shots × seeds with a grid file's ablation),
+/// and where two layers set the same option the later one wins. Runs that come out identical (zero-shot for every shot
+/// count, LoRA for every block count) are kept once, in first-seen order.
+/// </summary>
 public sealed record SweepConfig
 {
-    public required string ModelPath { get; init; }
-    public required string DataRoot { get; init; }
-    public required IReadOnlyList<string> Datasets { get; init; }
-    public IReadOnlyList<int> Shots { get; init; } = [1, 2, 4, 8, 16];
-    public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
-    public IReadOnlyList<AdapterMethod> Methods { get; init; } = AdapterMethods.All;
-    public IReadOnlyList<int> Ranks { get; init; } = [2];
-    public IReadOnlyList<int> Blocks { get; init; } = [8];
-    public AdapterConfig Adapter { get; init; } = new();
-    public TrainConfig Train { get; init; } = new();
-    public string ResultsDir { get; init; } = "results";
-    /// <summary>CoOp-layout datasets outside the catalog that <see cref="Datasets"/> may name (see <see cref="DatasetInfo.CustomCoOp"/>).</summary>
-    public IReadOnlyList<DatasetInfo> CustomDatasets { get; init; } = [];
+    /// <summary>Model, data root, results folder, custom datasets and every setting no grid sets.</summary>
+    public required RunSpec Base { get; init; }
+    public IReadOnlyList<SweepGrid> Grids { get; init; } = [];
 
-    public IReadOnlyList<RunSpec> Expand()
+    /// <summary>The results folder: the last grid's fixed <c>results</c>, else the base's (one per sweep: it cannot vary).</summary>
+    public string ResultsDir =>
+        Grids.SelectMany(g => g.Fixed.Concat(g.Axes)).LastOrDefault(s => s.Key == "results")?.Values[0] is { } dir ? dir.Trim() : Base.ResultsDir;
+
+    /// <summary>One run of the sweep with the options its point chose (for listings and messages).</summary>
+    /// <param name="Label"><c>dataset=DTD targets=v,o lr=1e-4</c>: this run's values of the options that differ between the sweep's runs.</param>
+    public sealed record Run(RunSpec Spec, RunIdentity Identity, IReadOnlyList<SweepGrid.Choice> Choices, string Label);
+
+    /// <summary>The distinct runs, each checked (values, adapter and schedule); errors name the value's source or the run.</summary>
+    public IReadOnlyList<Run> Runs()
     {
-        var specs = new List<RunSpec>();
-        foreach (var dataset in Datasets)
-        foreach (var method in Methods)
+        IEnumerable<IReadOnlyList<SweepGrid.Choice>> combinations = [[]];
+        foreach (var grid in Grids)
         {
-            var common = new RunSpec { ModelPath = ModelPath, DataRoot = DataRoot, Dataset = dataset, Method = method, Adapter = Adapter, Train = Train, ResultsDir = ResultsDir, CustomDatasets = CustomDatasets };
-            if (method == AdapterMethod.ZeroShot) { specs.Add(common); continue; }
-            foreach (var shots in Shots)
-            foreach (var seed in Seeds)
-            foreach (var rank in Ranks)
-            foreach (var blocks in Blocks.Select(n => method.Blocks(n)).Distinct())
-                specs.Add(common with { Shots = shots, Seed = seed, Adapter = Adapter with { Rank = rank, Blocks = blocks } });
+            var points = grid.Validated().Points().ToArray();
+            combinations = combinations.SelectMany(outer => points.Select(inner => (IReadOnlyList<SweepGrid.Choice>)[.. outer, .. inner])).ToArray();
         }
-        return specs;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var runs = new List<Run>();
+        foreach (var combination in combinations)
+        {
+            var choices = Resolve(combination);
+            var spec = choices.Aggregate(Base, Apply);
+            Check(spec, choices);
+            var identity = RunIdentity.Of(spec);
+            if (seen.Add(identity.Id)) runs.Add(new Run(spec, identity, choices, ""));
+        }
+        var varying = RunSettings.All.Select(s => s.Key)
+            .Where(key => runs.Select(r => r.Choices.FirstOrDefault(c => c.Option.Key == key)?.Value).Distinct().Count() > 1).ToHashSet();
+        return runs.Select(r => r with { Label = string.Join(" ", r.Choices.Where(c => varying.Contains(c.Option.Key)).Select(c => $"{c.Option.Key}={c.Value}")) }).ToArray();
+    }
+
+    public IReadOnlyList<RunSpec> Expand() => Runs().Select(r => r.Spec).ToArray();
+
+    /// <summary>The last choice of each option, in <see cref="RunSettings.All"/> order (so data-root is set before dataset names resolve).</summary>
+    private static IReadOnlyList<SweepGrid.Choice> Resolve(IReadOnlyList<SweepGrid.Choice> combination)
+    {
+        var last = new Dictionary<string, SweepGrid.Choice>(StringComparer.Ordinal);
+        foreach (var choice in combination) last[choice.Option.Key] = choice;
+        return RunSettings.All.Where(s => last.ContainsKey(s.Key)).Select(s => last[s.Key]).ToArray();
+    }
+
+    private static RunSpec Apply(RunSpec spec, SweepGrid.Choice choice)
+    {
+        try
+        {
+            return choice.Option.Setting.Apply(spec, choice.Value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{choice.Option.Source}: bad value '{choice.Value}': {e.Message}");
+        }
+    }
+
+    private static void Check(RunSpec spec, IReadOnlyList<SweepGrid.Choice> choices)
+    {
+        try
+        {
+            RunSettings.Complete(spec);
+            if (spec.IsZeroShot) return;
+            spec.ResolvedAdapter.Validate();
+            spec.Train.Validate(spec.Shots);
+        }
+        catch (ArgumentException e)
+        {
+            string label = string.Join(" ", choices.Select(c => $"{c.Option.Key}={c.Value}"));
+            throw new ArgumentException($"run {(label.Length == 0 ? "(no options)" : label)}: {e.Message}");
+        }
     }
 }

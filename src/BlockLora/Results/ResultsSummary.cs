@@ -17,7 +17,8 @@ public sealed record MethodSummary(
     int Seeds,
     long TrainableParameters,
     double TrainSeconds,
-    long PeakMemoryBytes)
+    long PeakMemoryBytes,
+    string Settings)
 {
     /// <summary>Where the accuracy was measured: the evaluation dataset when it differs from the training one.</summary>
     public string Target => EvalDataset.Length == 0 ? Dataset : EvalDataset;
@@ -29,21 +30,38 @@ public sealed record MethodSummary(
 /// <summary>Queries over the results store that the notebooks and tables share.</summary>
 public static class ResultsSummary
 {
-    public static IReadOnlyList<RunRecord> Load(string resultsCsv) => new ResultsStore(resultsCsv).ReadAll();
+    /// <summary>The rows of a results folder (every store file merged) or of one store file.</summary>
+    public static IReadOnlyList<RunRecord> Load(string folderOrFile) => ResultsFolder.Read(folderOrFile);
 
-    /// <summary>Mean and standard deviation over seeds of every configuration (backbone, datasets, method, shots, r, n, alpha, targets, iterations).</summary>
+    /// <summary>
+    /// Mean and standard deviation over seeds of every configuration: rows whose run config (<see cref="RunRecord.Config"/>)
+    /// is the same but for the seed, so runs that differ in lr, precision, template or any other setting are never averaged
+    /// together. Rows written before configs existed group by the columns they have.
+    /// </summary>
     public static IReadOnlyList<MethodSummary> MeanOverSeeds(IEnumerable<RunRecord> rows) =>
-        rows.GroupBy(r => (r.Backbone, r.Dataset, r.EvalDataset, r.Method, r.Shots, r.Rank, r.Blocks, r.Alpha, r.Targets, r.Encoders, r.Iterations))
+        rows.GroupBy(SettingsWithoutSeed)
             .Select(g =>
             {
+                var first = g.First();
                 var accuracies = g.Select(r => r.Accuracy).ToArray();
                 double mean = accuracies.Average();
                 double std = accuracies.Length > 1 ? Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / (accuracies.Length - 1)) : 0;
-                return new MethodSummary(g.Key.Backbone, g.Key.Dataset, g.Key.EvalDataset, g.Key.Method, g.Key.Shots, g.Key.Rank, g.Key.Blocks,
-                    g.Key.Iterations, mean, std, accuracies.Length, (long)g.Average(r => r.TrainableParameters), g.Average(r => r.TrainSeconds),
-                    (long)g.Average(r => r.PeakMemoryBytes));
+                return new MethodSummary(first.Backbone, first.Dataset, first.EvalDataset, first.Method, first.Shots, first.Rank, first.Blocks,
+                    first.Iterations, mean, std, accuracies.Length, (long)g.Average(r => r.TrainableParameters), g.Average(r => r.TrainSeconds),
+                    (long)g.Average(r => r.PeakMemoryBytes), g.Key);
             })
             .OrderBy(s => s.Dataset, StringComparer.Ordinal).ThenBy(s => s.EvalDataset, StringComparer.Ordinal)
-            .ThenBy(s => s.Method).ThenBy(s => s.Shots).ThenBy(s => s.Rank).ThenBy(s => s.Blocks)
+            .ThenBy(s => s.Method).ThenBy(s => s.Shots).ThenBy(s => s.Rank).ThenBy(s => s.Blocks).ThenBy(s => s.Settings, StringComparer.Ordinal)
             .ToArray();
+
+    /// <summary>The row's config JSON without its seed (keys stay sorted, so equal settings give equal text).</summary>
+    public static string SettingsWithoutSeed(RunRecord row)
+    {
+        if (row.Config.Length == 0)
+            return string.Join("|", "older-format", row.Backbone, row.Dataset, row.EvalDataset, AdapterMethods.Format(row.Method), row.Shots, row.Rank, row.Blocks,
+                row.Alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture), row.Targets, row.Encoders, row.Iterations, row.Precision);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(row.Config)!.AsObject();
+        config.Remove("seed");
+        return config.ToJsonString();
+    }
 }

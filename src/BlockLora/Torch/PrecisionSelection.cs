@@ -28,6 +28,24 @@ public static class PrecisionSelection
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown precision"),
     };
 
+    /// <summary>
+    /// The dtype a run on <paramref name="deviceName"/> will compute in, also where that device is not here: a sweep for
+    /// the GPUs of a cluster is listed and submitted from a login node without one. There an explicit precision is taken
+    /// as asked (the GPU checks it when the run starts); auto, which the GPU decides, is refused with the fix.
+    /// </summary>
+    public static ScalarType ResolveFor(Precision precision, string deviceName)
+    {
+        bool cudaName = deviceName.StartsWith("cuda", StringComparison.Ordinal);
+        if (!cudaName || TorchSharp.torch.cuda.is_available()) return Resolve(precision, DeviceSelection.Parse(deviceName));
+        return precision switch
+        {
+            Precision.Fp32 => ScalarType.Float32,
+            Precision.Bf16 => ScalarType.BFloat16,
+            Precision.Fp16 => ScalarType.Float16,
+            _ => throw new ArgumentException($"precision auto on {deviceName} is chosen by the GPU (bf16 from compute capability 8.0, else fp16) and this machine has none; give --precision bf16 or fp16 to plan a {deviceName} sweep here"),
+        };
+    }
+
     /// <summary>The dtype for <paramref name="precision"/> on <paramref name="device"/> of this machine.</summary>
     public static ScalarType Resolve(Precision precision, Device device) => Resolve(precision, DeviceCapabilities.Of(device));
 

@@ -14,7 +14,7 @@ public static class Layers
     public static readonly string[] Core =
     [
         "Native", "Torch", "IO", "Text", "Imaging", "Clip", "Checkpoints", "Adapters", "Data", "Training", "Evaluation",
-        "Inference", "Results", "Experiments",
+        "Inference", "Results", "Experiments", "Cluster",
     ];
 
     public static readonly string[] Workbook = ["Figures", "Tables", "Charts", "Demo", "Bench", "Notebooks"];

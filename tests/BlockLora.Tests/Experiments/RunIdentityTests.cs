@@ -51,6 +51,32 @@ public class RunIdentityTests
         Assert.NotEqual(a.RunFolder, b.RunFolder);
     }
 
+    /// <summary>Another value for every option a sweep can set; a new option must be added here (and decide whether it changes results).</summary>
+    private static readonly Dictionary<string, string> OtherValues = new()
+    {
+        ["model"] = Fixtures.ClipTiny("openai-jit.pt"), ["dataset"] = "DTD", ["method"] = "lora", ["shots"] = "8", ["seed"] = "2",
+        ["rank"] = "4", ["blocks"] = "8", ["alpha"] = "2", ["scaling"] = "alpha/r", ["dropout"] = "0.1", ["init-fan-in"] = "full",
+        ["targets"] = "v,o", ["encoders"] = "vision", ["layers"] = "0-1", ["iterations"] = "7", ["batch-size"] = "16", ["lr"] = "1e-3",
+        ["weight-decay"] = "0", ["template"] = "itap of a {}.", ["min-crop-scale"] = "0.5", ["device"] = "cuda", ["precision"] = "bf16",
+        // These never change what a run computes: the same id, so a rerun with them changed finds the finished run.
+        ["workers"] = "7", ["checkpoint-every"] = "3", ["results"] = "elsewhere", ["data-root"] = "/moved/data", ["eval-on"] = "DTD",
+    };
+
+    private static readonly HashSet<string> NotInIdentity = ["workers", "checkpoint-every", "results", "data-root", "eval-on"];
+
+    [Fact]
+    public void Every_option_a_sweep_can_set_either_changes_the_id_or_is_declared_not_to()
+    {
+        var basis = Base();
+        foreach (var setting in RunSettings.All.Where(s => s.Key != "split-file")) // split files: A_split_file_is_identified_by_its_content
+        {
+            Assert.True(OtherValues.ContainsKey(setting.Key), $"no other value for '{setting.Key}' in this test");
+            var changed = setting.Apply(basis, OtherValues[setting.Key]);
+            if (NotInIdentity.Contains(setting.Key)) Assert.Equal(RunIdentity.Of(basis).Id, RunIdentity.Of(changed).Id);
+            else Assert.NotEqual(RunIdentity.Of(basis).Id, RunIdentity.Of(changed).Id);
+        }
+    }
+
     [Fact]
     public void Workers_checkpoint_interval_results_folder_and_resume_do_not_change_it()
     {

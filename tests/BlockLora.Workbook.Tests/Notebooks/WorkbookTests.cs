@@ -49,17 +49,17 @@ public class WorkbookTests
         // The demo's schedule: 60 + 10 × shots iterations at lr 5e-3 with whole-image crops.
         Assert.Equal([70, 80, 100], smoke.Shots.Select(s => smoke.Train.TotalIterations(s)).ToArray());
         Assert.Equal((5e-3, 1.0), (smoke.Train.LearningRate, smoke.Train.MinCropScale));
-        // Every block count divides the demo CLIP's widths (128).
-        Assert.All(smoke.AblationBlocks.Append(smoke.Adapter.Blocks), n => Assert.Equal(0, 128 % n));
+        // Every block count of the profile and of its rank × blocks grid file divides the demo CLIP's widths (128).
+        var ablation = smoke.AblationSweep("ablation-rank-blocks", out _, out _).Expand();
+        Assert.All(ablation.Select(r => r.ResolvedAdapter.Blocks).Append(smoke.Adapter.Blocks), n => Assert.Equal(0, 128 % n));
         var paper = WorkbookProfile.ByName("PAPER", RepoRoot);
         Assert.Equal(11, paper.Datasets.Count);
         Assert.Equal(500, paper.Train.IterationsPerShot);
         Assert.Equal(8000, paper.Train.TotalIterations(16));
         Assert.Throws<ArgumentException>(() => WorkbookProfile.ByName("fast", RepoRoot));
-        // 04's grid: LoRA (n = 1) and Block-LoRA for the other n, every rank.
-        var runs = smoke.AblationSweeps().SelectMany(s => s.Expand()).ToList();
-        Assert.Equal(smoke.AblationRanks.Count * smoke.AblationBlocks.Count, runs.Count);
-        Assert.All(runs.Where(r => r.Method == AdapterMethod.Lora), r => Assert.Equal(1, r.Adapter.Blocks));
+        // 04's rank × blocks grid: LoRA (n = 1) and Block-LoRA for the other n, every rank (ExperimentFilesTests checks the runs).
+        Assert.Equal(3 * 4, ablation.Count);
+        Assert.All(ablation.Where(r => r.Method == AdapterMethod.Lora), r => Assert.Equal(1, r.ResolvedAdapter.Blocks));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class WorkbookTests
         Assert.Equal(DatasetCatalog.OxfordPets, smoke.ResolveDataset("oxford_pets")); // the catalog still answers
         Assert.Throws<ArgumentException>(() => smoke.ResolveDataset("NoSuchTask"));
 
-        var specs = smoke.ComparisonSweep().Expand().Concat(smoke.AblationSweeps().SelectMany(s => s.Expand()))
+        var specs = smoke.ComparisonSweep().Expand().Concat(smoke.AblationGridNames().SelectMany(g => smoke.AblationSweep(g, out _, out _).Expand()))
             .Append(smoke.Run(DemoTasks.DigitsName, AdapterMethod.Lora, 1)).ToList();
         Assert.All(specs, spec => Assert.Same(smoke.CustomDatasets, spec.CustomDatasets));
         Assert.All(specs, spec => Assert.Equal(spec.Dataset, spec.ResolveDataset(spec.Dataset).Name));

@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using BlockLora.Cluster;
+using BlockLora.Experiments;
+using BlockLora.IO;
+using BlockLora.Results;
+using BlockLora.Torch;
+
+namespace BlockLora.Cli.Commands;
+
+/// <summary>
+/// <c>blora sweep</c>: a grid of runs from the command line (<c>--datasets a,b --ranks 2,4</c>, any option with
+/// <c>|</c> alternatives) and/or a grid file; run here, as one shard of several, listed (<c>--dry-run</c>), reported
+/// (<c>--status</c>), or written and submitted as a Slurm job array (<c>--slurm FILE --submit</c>).
+/// </summary>
+public static class SweepCommand
+{
+    /// <summary>The sweep's grid axes when neither the command line nor the grid file sets them: the full protocol.</summary>
+    private static readonly Dictionary<string, string> SweepDefaults = new()
+    {
+        ["shots"] = "1,2,4,8,16",
+        ["seed"] = "1,2,3",
+        ["method"] = "zero-shot,lora,block-lora",
+    };
+
+    private static readonly Dictionary<string, string> PluralNames = new()
+    {
+        ["dataset"] = "--datasets", ["seed"] = "--seeds", ["method"] = "--methods", ["rank"] = "--ranks",
+    };
+
+    public static Command Create()
+    {
+        var o = new RunOptions(RunSettings.All.Select(s => s.Key), PluralNames, SweepDefaults);
+        var grid = new Option<string?>("--grid") { Description = "YAML grid file (fixed:, grid:, include:; see experiments/); command-line options add axes outside it" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "list the runs with their ids and shards, marked done, running, failed or pending; run nothing" };
+        var status = new Option<bool>("--status") { Description = "done / running / failed / pending per run and per shard, and the Slurm tasks still queued" };
+        var shard = new Option<string?>("--shard") { Description = "run one slice: i/N (0 <= i < N), or slurm (SLURM_ARRAY_TASK_ID of --shards, or of SLURM_ARRAY_TASK_COUNT)" };
+        var shards = new Option<int?>("--shards") { Description = "shard count N for --slurm, --status, --dry-run and --shard slurm" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: SLURM_CPUS_PER_TASK, else the cores of this process's affinity mask)" };
+        var slurm = new Option<string?>("--slurm") { Description = "write a Slurm job-array script here: one task per unfinished shard (needs --shards)" };
+        var submit = new Option<bool>("--submit") { Description = "with --slurm: also sbatch it and print the job id (rerun to resubmit only unfinished shards)" };
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition" };
+        var gres = new Option<string?>("--gres") { Description = "Slurm generic resources per task, e.g. gpu:1" };
+        var time = new Option<string?>("--time") { Description = "Slurm time limit per task, e.g. 04:00:00" };
+        var cpus = new Option<int>("--cpus-per-task") { Description = "Slurm CPUs per task (also each task's thread count)", DefaultValueFactory = _ => 1 };
+        var mem = new Option<string?>("--mem") { Description = "Slurm memory per node, e.g. 16G" };
+        var maxParallel = new Option<int?>("--max-parallel") { Description = "at most K array tasks at once (--array=...%K)" };
+        var jobName = new Option<string>("--job-name") { Description = "Slurm job name", DefaultValueFactory = _ => "blora-sweep" };
+        var command = new Command("sweep", "Run a grid of few-shot runs over any options; rerun the same command to resume (finished runs are skipped)")
+            { grid, dryRun, status, shard, shards, threads, slurm, submit, partition, gres, time, cpus, mem, maxParallel, jobName };
+        foreach (var opt in o.All) command.Options.Add(opt);
+        var slurmOptions = new Option[] { slurm, submit, partition, gres, time, cpus, mem, maxParallel, jobName };
+
+        command.SetAction(r => UserErrors.Run(() =>
+        {
+            var config = Config(o, r, r.GetValue(grid));
+            int? shardCount = r.GetValue(shards);
+            if (shardCount is < 1) throw new ArgumentException($"--shards must be at least 1, got {shardCount}");
+            if (r.GetValue(slurm) is null && slurmOptions.Skip(1).Any(opt => RunOptions.IsGiven(r, opt)))
+                throw new ArgumentException($"{slurmOptions.Skip(1).First(opt => RunOptions.IsGiven(r, opt)).Name} needs --slurm FILE");
+            if (r.GetValue(dryRun) || r.GetValue(status))
+            {
+                PrintStatus(config, shardCount, perShard: r.GetValue(status));
+                return;
+            }
+            if (r.GetValue(slurm) is { } script)
+            {
+                if (shardCount is null) throw new ArgumentException("--slurm needs --shards N (one array task per shard)");
+                var job = new SlurmJobOptions
+                {
+                    JobName = r.GetValue(jobName)!, Partition = r.GetValue(partition), Gres = r.GetValue(gres), Time = r.GetValue(time),
+                    CpusPerTask = r.GetValue(cpus), Mem = r.GetValue(mem), MaxParallel = r.GetValue(maxParallel),
+                };
+                WriteJobArray(config, shardCount.Value, script, job, r.GetValue(submit), TaskCommand(r, command, [shard, shards, dryRun, status, .. slurmOptions], shardCount.Value));
+                return;
+            }
+            var process = Process(r.GetValue(shard), shardCount);
+            var budget = CpuBudget.Apply(r.GetValue(threads));
+            if (!RunOptions.IsGiven(r, o["workers"]) && !FileSets(r.GetValue(grid), "workers"))
+                config = config with { Base = config.Base with { Train = config.Base.Train with { DataWorkers = budget.Threads } } };
+            Console.WriteLine($"sweep: {budget.Threads} thread{(budget.Threads == 1 ? "" : "s")} ({budget.Source}){(process.StoreName is null ? "" : $", rows to {ResultsFolder.In(config.ResultsDir).Own(process.StoreName).Path}")}");
+            var summary = Sweep.Run(config, SpectreTrainProgress.ForConsole(), process);
+            Console.WriteLine($"sweep done: {summary.Ran} ran, {summary.Skipped} already finished{(summary.HeldElsewhere > 0 ? $", {summary.HeldElsewhere} running elsewhere" : "")}, {summary.Total} in the grid{(process.Shard.Count > 1 ? $" (shard {process.Shard})" : "")}; rows under {config.ResultsDir}");
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// The command line's options as the outer grid, crossed with the grid file's; an option set in both is an error (one
+    /// place per option), and the sweep's own defaults (shots, seeds, methods) fill in what neither sets.
+    /// </summary>
+    private static SweepConfig Config(RunOptions o, ParseResult r, string? gridFile)
+    {
+        var fileGrid = gridFile is null ? null : SweepGridFile.Read(gridFile);
+        var given = o.Given(r).ToList();
+        if (fileGrid is not null)
+            foreach (var setting in given.Where(g => fileGrid.Keys.Contains(g.Key)))
+                throw new ArgumentException($"{setting.Source} is also set in {gridFile}; set '{setting.Key}' in one place");
+        foreach (var key in SweepDefaults.Keys)
+            if (given.All(g => g.Key != key) && fileGrid?.Keys.Contains(key) != true && o.DefaultOf(key, r) is { } fallback)
+                given.Add(fallback);
+        var outer = new SweepGrid
+        {
+            Fixed = given.Where(g => g.Values.Count == 1).ToArray(),
+            Axes = given.Where(g => g.Values.Count > 1).ToArray(),
+        };
+        var grids = fileGrid is null ? new[] { outer } : [outer, fileGrid];
+        try
+        {
+            return new SweepConfig { Base = RunSettings.Defaults(), Grids = grids };
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(e.Message);
+        }
+    }
+
+    private static bool FileSets(string? gridFile, string key) => gridFile is not null && SweepGridFile.Read(gridFile).Keys.Contains(key);
+
+    private static SweepProcess Process(string? shardText, int? shardCount)
+    {
+        if (shardText is null) return new SweepProcess();
+        var shard = Shard.Parse(shardText, shardText.Trim().Equals("slurm", StringComparison.OrdinalIgnoreCase) ? shardCount : null);
+        if (shardCount is { } n && n != shard.Count) throw new ArgumentException($"--shard {shardText} has {shard.Count} shards but --shards says {n}");
+        return new SweepProcess { Shard = shard, StoreName = SweepProcess.DefaultStoreName(shard) };
+    }
+
+    private static void PrintStatus(SweepConfig config, int? shardCount, bool perShard)
+    {
+        var submissions = SlurmSubmissions.For(config.ResultsDir, SweepStatus.IdOf(config.Runs())).ReadAll();
+        int n = shardCount ?? submissions.LastOrDefault()?.ShardCount ?? 1;
+        var status = SweepStatus.Of(config, n);
+        Console.WriteLine($"sweep {status.SweepId}: {status.Totals}{(n > 1 ? $" in {n} shards" : "")}; results under {config.ResultsDir}");
+        Console.WriteLine($"  {"run id",-12}  {"shard",5}  {"state",-7}  run");
+        foreach (var run in status.Runs)
+            Console.WriteLine($"  {run.Run.Identity.ShortId}  {run.Shard,5}  {State(run.State),-7}  {run.Run.Label}{(run.Detail.Length > 0 ? $"  [{run.Detail}]" : "")}");
+        if (!perShard) return;
+        var queued = Queued(submissions);
+        Console.WriteLine($"  {"shard",5}  {"done",4}  {"running",7}  {"failed",6}  {"pending",7}  slurm");
+        foreach (var group in status.Runs.GroupBy(s => s.Shard).OrderBy(g => g.Key))
+        {
+            string slurm = string.Join(", ", queued.Where(q => q.TaskId == group.Key).Select(q => $"{q.JobId}_{q.TaskId} {q.State.ToLowerInvariant()}"));
+            Console.WriteLine($"  {group.Key,5}  {group.Count(s => s.State == RunState.Done),4}  {group.Count(s => s.State == RunState.Running),7}  "
+                + $"{group.Count(s => s.State == RunState.Failed),6}  {group.Count(s => s.State == RunState.Pending),7}  {(slurm.Length > 0 ? slurm : "-")}");
+        }
+        if (submissions.Count > 0)
+            Console.WriteLine($"  slurm jobs: {string.Join(", ", submissions.Select(s => $"{s.JobId} (shards {SlurmArrayScript.ArraySpec(s.Shards)} of {s.ShardCount}, {s.Submitted:yyyy-MM-dd HH:mm})"))}; logs in {SlurmSubmissions.For(config.ResultsDir, status.SweepId).LogDir}");
+    }
+
+    private static IReadOnlyList<SlurmClient.QueuedTask> Queued(IReadOnlyList<SlurmSubmissions.Submission> submissions) =>
+        submissions.Count == 0 ? [] : SlurmClient.Queued(submissions.Select(s => s.JobId).ToArray());
+
+    private static string State(RunState state) => state.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Writes the array script for the shards that still have pending or failed runs (less those a previous submission
+    /// still has queued or running, when submitting), and submits it with <paramref name="submit"/>.
+    /// </summary>
+    private static void WriteJobArray(SweepConfig config, int shardCount, string scriptPath, SlurmJobOptions job, bool submit, IReadOnlyList<string> taskCommand)
+    {
+        if (submit) SlurmClient.Require("sbatch");
+        var status = SweepStatus.Of(config, shardCount);
+        var submissions = SlurmSubmissions.For(config.ResultsDir, status.SweepId);
+        var active = submit ? Queued(submissions.ReadAll()).Select(q => q.TaskId).ToHashSet() : [];
+        var shards = status.UnfinishedShards().Where(s => !active.Contains(s)).ToArray();
+        Console.WriteLine($"sweep {status.SweepId}: {status.Totals} in {shardCount} shards");
+        if (shards.Length == 0)
+        {
+            Console.WriteLine(active.Count > 0 ? $"nothing to submit: the unfinished shards ({string.Join(",", active.Order())}) are still queued or running" : "nothing to submit: every run is done or running");
+            return;
+        }
+        Directory.CreateDirectory(submissions.LogDir);
+        AtomicFile.WriteAllText(scriptPath, SlurmArrayScript.Format(taskCommand, shards, shardCount, Path.GetFullPath(submissions.LogDir), Directory.GetCurrentDirectory(), job));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(scriptPath, File.GetUnixFileMode(scriptPath) | UnixFileMode.UserExecute);
+        Console.WriteLine($"wrote {scriptPath}: shards {SlurmArrayScript.ArraySpec(shards)} of {shardCount}, logs in {submissions.LogDir}/%A_%a.out");
+        if (!submit) return;
+        string jobId = SlurmClient.Submit(scriptPath);
+        submissions.Add(new SlurmSubmissions.Submission(jobId, shardCount, shards, DateTimeOffset.UtcNow));
+        Console.WriteLine($"submitted job {jobId} (array {SlurmArrayScript.ArraySpec(shards)}); follow it with the same command and --status");
+    }
+
+    /// <summary>This process's own command line for an array task: every option given except the Slurm ones, plus <c>--shard slurm --shards N</c>.</summary>
+    private static IReadOnlyList<string> TaskCommand(ParseResult r, Command command, IReadOnlyList<Option> leaveOut, int shardCount)
+    {
+        var words = new List<string>();
+        string host = Environment.ProcessPath ?? "dotnet";
+        words.Add(host);
+        // Run as 'dotnet blora.dll' the host is dotnet and the program is the entry assembly.
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet" && Assembly.GetEntryAssembly()?.Location is { Length: > 0 } dll) words.Add(dll);
+        words.Add(command.Name);
+        foreach (var option in command.Options.Where(opt => !leaveOut.Contains(opt) && RunOptions.IsGiven(r, opt)))
+        {
+            var result = r.GetResult(option)!;
+            words.Add(option.Name);
+            words.AddRange(result.Tokens.Select(t => t.Value));
+        }
+        words.AddRange(["--shard", "slurm", "--shards", shardCount.ToString(CultureInfo.InvariantCulture)]);
+        return words;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using BlockLora.Adapters;
+using BlockLora.Experiments;
+using BlockLora.Results;
+using BlockLora.Workbook.Charts;
+using BlockLora.Workbook.Tables;
+using Plotly.NET;
+
+namespace BlockLora.Workbook.Notebooks;
+
+/// <summary>
+/// One ablation grid file as 04 ran it (<see cref="WorkbookExperiments.Ablation"/>): the file, its grid, exactly the
+/// runs it expanded to on the profile's dataset, shots and seed, and what the sweep did. The tables and charts built
+/// from it hold these runs only, matched by run id, whatever else the results store holds.
+/// </summary>
+/// <param name="Name">The file's name without <c>.yaml</c>, e.g. <c>ablation-targets</c>.</param>
+/// <param name="Grid">The file's grid (without the profile's outer dataset/shots/seed point).</param>
+public sealed record GridAblation(
+    string Name,
+    string FilePath,
+    string Description,
+    SweepGrid Grid,
+    IReadOnlyList<SweepConfig.Run> Runs,
+    Sweep.Summary Summary,
+    string ResultsDir)
+{
+    /// <summary>The file as written.</summary>
+    public string Text => File.ReadAllText(FilePath);
+
+    /// <summary>The options the file varies over its runs (<c>targets</c>; <c>method, rank, blocks</c>).</summary>
+    public IReadOnlyList<string> VariedOptions => GridTables.VariedOptions(Grid, Runs);
+
+    /// <summary>Ranks r of the file's adapter runs, ascending.</summary>
+    public IReadOnlyList<int> Ranks => Adapted.Select(r => r.Spec.ResolvedAdapter.Rank).Distinct().Order().ToArray();
+
+    /// <summary>Block counts n of the file's adapter runs (1 = LoRA), ascending.</summary>
+    public IReadOnlyList<int> Blocks => Adapted.Select(r => r.Spec.ResolvedAdapter.Blocks).Distinct().Order().ToArray();
+
+    private IEnumerable<SweepConfig.Run> Adapted => Runs.Where(r => !r.Spec.IsZeroShot);
+
+    /// <summary>The stored rows of these runs (their own dataset's rows; reread on every call).</summary>
+    public IReadOnlyList<RunRecord> Rows()
+    {
+        var ids = Runs.Select(r => r.Identity.Id).ToHashSet(StringComparer.Ordinal);
+        return ResultsSummary.Load(ResultsDir).Where(r => r.EvalDataset.Length == 0 && ids.Contains(r.RunId)).ToArray();
+    }
+
+    /// <summary>These runs' results averaged over seeds (what <see cref="PaperTables.Ablation"/> takes).</summary>
+    public IReadOnlyList<MethodSummary> Summaries() => ResultsSummary.MeanOverSeeds(Rows());
+
+    /// <summary>One row per point of the file: the varied options, the adapter, top-1, parameters, train time.</summary>
+    public IReadOnlyList<GridRow> Table() => GridTables.Rows(Grid, Runs, Rows());
+
+    /// <summary>The runs as <c>blora sweep --dry-run</c> lists them: the options set for each, the adapter, the short run id, the run folder.</summary>
+    public IReadOnlyList<GridRun> RunList() =>
+        Runs.Select(r => new GridRun(r.Label, r.Spec.IsZeroShot ? "zero-shot" : r.Spec.Method.Label(r.Spec.ResolvedAdapter.Rank, r.Spec.ResolvedAdapter.Blocks),
+            r.Identity.ShortId, Path.GetRelativePath(ResultsDir, r.Spec.RunFolder))).ToArray();
+
+    /// <summary>The file's path, its description and its text, for a notebook cell.</summary>
+    public string Html() => FileHtml(FilePath, Description);
+
+    /// <summary>
+    /// A grid file shown in a notebook: its path as <c>experiments/&lt;profile&gt;/&lt;name&gt;.yaml</c> (the folder
+    /// <see cref="WorkbookProfile.ExperimentsDir"/> lays out), its description and its text as written.
+    /// </summary>
+    public static string FileHtml(string path, string? description = null)
+    {
+        string full = Path.GetFullPath(path);
+        string? root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(full)));
+        string shown = root is null ? full : Path.GetRelativePath(root, full);
+        return $"<div><b>{WebUtility.HtmlEncode(shown)}</b>{(string.IsNullOrEmpty(description) ? "" : ": " + WebUtility.HtmlEncode(description))}</div>"
+            + $"<pre style=\"background:#f6f8fa;padding:8px;border:1px solid #ddd\">{WebUtility.HtmlEncode(File.ReadAllText(full))}</pre>";
+    }
+
+    /// <summary>Every grid file of the profile's <see cref="WorkbookProfile.ExperimentsDir"/>, one after the other.</summary>
+    public static string FilesHtml(WorkbookProfile profile) =>
+        profile.AblationGridNames() is { Count: > 0 } names
+            ? string.Concat(names.Select(n => FileHtml(profile.AblationFile(n))))
+            : $"<div>no grid files in {WebUtility.HtmlEncode(profile.ExperimentsDir)}</div>";
+
+    /// <summary>Top-1 per point of the file as bars (one colour per method), with the trainable parameters on each bar.</summary>
+    public GenericChart Chart(string title, string? subtitle = null)
+    {
+        var rows = Table().Where(r => r.Accuracy is not null).ToArray();
+        var labels = rows.Select(r => r.Options.Count == 1 ? r.Options[0].Value : r.Label).ToArray();
+        var bars = Plotly.NET.CSharp.Chart.Column<double, string, string>(rows.Select(r => r.Accuracy!.Value), Keys: labels, Name: "top-1",
+            MultiText: rows.Select(r => $"{r.TrainableParameters:N0} params").ToArray(),
+            MarkerColor: Color.fromColors(rows.Select(r => Color.fromString(r.Method == AdapterMethod.Lora ? "#1f77b4" : "#d62728"))));
+        bars = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(bars, TitleText: "top-1 (%)");
+        bars = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(bars, TitleText: string.Join(", ", VariedOptions));
+        return WorkbookCharts.Titled(bars, title, subtitle);
+    }
+}
+
+/// <summary>One run of a grid file, for a listing: the options the sweep set, the adapter, the short run id and the run folder (relative to the results folder).</summary>
+public sealed record GridRun(string Run, string Adapter, string Id, string Folder);

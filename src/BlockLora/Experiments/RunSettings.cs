@@ -1,0 +1,120 @@
+using System.Globalization;
+using BlockLora.Adapters;
+using BlockLora.Data;
+using BlockLora.Torch;
+
+namespace BlockLora.Experiments;
+
+/// <summary>
+/// Every option of a run (<see cref="RunSetting"/>), in <c>blora train --help</c> order. Defaults are the protocol's
+/// (docs/method.md, CLIP-LoRA's settings) with Block-LoRA n = 8. <c>resume</c> is not here: sweeps always resume.
+/// </summary>
+public static class RunSettings
+{
+    /// <summary>Separates alternatives of one option in a sweep: <c>targets: q,k,v | v,o</c>, <c>--lr "1e-4|2e-4"</c>.</summary>
+    public const char AlternativeSeparator = '|';
+
+    public static IReadOnlyList<RunSetting> All { get; } =
+    [
+        new() { Key = "model", Description = "CLIP checkpoint (.pt, .safetensors or HF folder)", Apply = (s, v) => s with { ModelPath = Path(v, "model") } },
+        new() { Key = "data-root", Description = "folder holding the datasets in CoOp layout", CanVary = false,
+            Apply = (s, v) => s with { DataRoot = Path(v, "data root"), CustomDatasets = CustomDatasetFile.Discover(v) } },
+        new() { Key = "results", Description = "results folder (results.csv, shards/, runs/)", Default = "results", CanVary = false, Apply = (s, v) => s with { ResultsDir = Path(v, "results folder") } },
+        new() { Key = "dataset", Description = "dataset name (e.g. OxfordPets, ImageNet, DTD, or a custom one described by <data-root>/<folder>/blora-dataset.json)",
+            Apply = (s, v) => s with { Dataset = s.ResolveDataset(v.Trim()).Name } },
+        new() { Key = "method", Description = "zero-shot, lora or block-lora", Default = "block-lora", Apply = (s, v) => s with { Method = AdapterMethods.Parse(v) } },
+        new() { Key = "shots", Description = "images per class", Default = "16", Apply = (s, v) => s with { Shots = Positive(v, "shots") } },
+        new() { Key = "seed", Description = "few-shot sample and init seed", Default = "1", Apply = (s, v) => s with { Seed = Int(v, "seed") } },
+        new() { Key = "rank", Description = "rank r", Default = "2", Apply = (s, v) => s with { Adapter = s.Adapter with { Rank = Positive(v, "rank") } } },
+        new() { Key = "blocks", Description = "block count n (block-lora; lora is n = 1)", Default = "8", Apply = (s, v) => s with { Adapter = s.Adapter with { Blocks = Positive(v, "blocks") } } },
+        new() { Key = "alpha", Description = "LoRA alpha", Default = "1", Apply = (s, v) => s with { Adapter = s.Adapter with { Alpha = Double(v, "alpha") } } },
+        new() { Key = "scaling", Description = "alpha/sqrt(r) or alpha/r", Default = "alpha/sqrt(r)", Apply = (s, v) => s with { Adapter = s.Adapter with { Scaling = ScalingRuleNames.Parse(v) } } },
+        new() { Key = "dropout", Description = "adapter input dropout (training only)", Default = "0.25",
+            Apply = (s, v) => s with { Adapter = s.Adapter with { Dropout = Fraction(v, "dropout") } } },
+        new() { Key = "init-fan-in", Description = "block (k/n) or full (k): fan-in of A's Kaiming init", Default = "block", Apply = (s, v) => s with { Adapter = s.Adapter with { InitFanIn = InitFanInNames.Parse(v) } } },
+        new() { Key = "targets", Description = "adapted matrices: q,k,v,o,c_fc,c_proj (or all)", Default = "q,k,v", IsList = true,
+            Apply = (s, v) => s with { Adapter = s.Adapter with { Targets = AdapterTargetNames.Parse(v) } } },
+        new() { Key = "encoders", Description = "vision, text or both", Default = "both", IsList = true, Apply = (s, v) => s with { Adapter = s.Adapter with { Encoders = AdapterEncoderNames.Parse(v) } } },
+        new() { Key = "layers", Description = "all, a list (0,3,7) or a range (0-5)", Default = "all", IsList = true, Apply = (s, v) => s with { Adapter = s.Adapter with { Layers = LayerSelection.Parse(v) } } },
+        new() { Key = "iterations", Description = "optimizer steps (default 500 x shots)", Apply = (s, v) => s with { Train = s.Train with { Iterations = Positive(v, "iterations") } } },
+        new() { Key = "batch-size", Description = "training batch size", Default = "32", Apply = (s, v) => s with { Train = s.Train with { BatchSize = Positive(v, "batch size") } } },
+        new() { Key = "lr", Description = "AdamW learning rate (cosine to 1e-6)", Default = "0.0002", Apply = (s, v) => s with { Train = s.Train with { LearningRate = PositiveDouble(v, "lr") } } },
+        new() { Key = "weight-decay", Description = "AdamW weight decay", Default = "0.01", Apply = (s, v) => s with { Train = s.Train with { WeightDecay = Double(v, "weight decay") } } },
+        new() { Key = "template", Description = "training and test prompt with {} for the class name", Default = Text.PromptTemplate.Default,
+            Apply = (s, v) => { Text.PromptTemplate.Validate(v); return s with { Train = s.Train with { Template = v } }; } },
+        new() { Key = "min-crop-scale", Description = "smallest area fraction of the random resized crop", Default = "0.08",
+            Apply = (s, v) => s with { Train = s.Train with { MinCropScale = CropScale(v) } } },
+        new() { Key = "device", Description = "cpu, cuda or cuda:N", Default = "cpu", Apply = (s, v) => s with { Train = s.Train with { Device = DeviceSelection.CheckName(v.Trim()) } } },
+        new() { Key = "precision", Description = "fp32 (exact parity), bf16, fp16 or auto (bf16 on a CPU with avx512_bf16/AMX or a GPU of compute capability >= 8.0, fp16 on older GPUs, else fp32)",
+            Default = "auto", Apply = (s, v) => s with { Train = s.Train with { Precision = Precisions.Parse(v) } } },
+        new() { Key = "workers", Description = "image decoding threads (default: the cores this process may use)", Apply = (s, v) => s with { Train = s.Train with { DataWorkers = Positive(v, "workers") } } },
+        new() { Key = "checkpoint-every", Description = "iterations between resumable checkpoints (0: none)", Default = "500",
+            Apply = (s, v) => s with { Train = s.Train with { CheckpointEvery = NonNegative(v, "checkpoint interval") } } },
+        new() { Key = "split-file", Description = "use this few-shot list (2SFS .jsonl or a saved fewshot.json) instead of sampling",
+            Apply = (s, v) => s with { SplitFile = ExistingFile(v, "split file") } },
+        new() { Key = "eval-on", Description = "also evaluate the adapter on these datasets (cross-dataset / domain generalization), comma-separated", IsList = true,
+            Apply = (s, v) => s with { AlsoEvaluateOn = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => s.ResolveDataset(d).Name).ToArray() } },
+    ];
+
+    private static readonly Dictionary<string, RunSetting> byKey = All.ToDictionary(s => s.Key, StringComparer.Ordinal);
+
+    public static bool TryGet(string key, out RunSetting setting) => byKey.TryGetValue(key, out setting!);
+
+    /// <summary>The setting called <paramref name="key"/>; the message lists the known keys.</summary>
+    public static RunSetting Get(string key) => byKey.TryGetValue(key, out var setting) ? setting
+        : throw new ArgumentException($"unknown option '{key}' (options: {string.Join(", ", All.Select(s => s.Key))})");
+
+    /// <summary>
+    /// A spec with every default applied: what a run is before its options are read. Model, data root and dataset are
+    /// empty until set; <see cref="Complete"/> says which are missing.
+    /// </summary>
+    public static RunSpec Defaults()
+    {
+        var spec = new RunSpec { ModelPath = "", DataRoot = "", Dataset = "", Method = AdapterMethod.BlockLora };
+        foreach (var setting in All.Where(s => s.Default is not null)) spec = setting.Apply(spec, setting.Default!);
+        return spec with { Train = spec.Train with { DataWorkers = CpuBudget.Cores() } };
+    }
+
+    /// <summary>Throws when the spec lacks a model, data root or dataset (naming the option to give).</summary>
+    public static RunSpec Complete(RunSpec spec)
+    {
+        if (spec.ModelPath.Length == 0) throw new ArgumentException("no model: give --model (or model: in the grid file)");
+        if (spec.DataRoot.Length == 0) throw new ArgumentException("no data root: give --data-root (or data-root: in the grid file)");
+        if (spec.Dataset.Length == 0) throw new ArgumentException("no dataset: give --dataset (or dataset: in the grid file)");
+        return spec;
+    }
+
+    /// <summary>
+    /// The alternatives in one value of a sweep: split at <c>|</c>, and also at <c>,</c> for a setting whose single values
+    /// hold no commas. Empty pieces are an error.
+    /// </summary>
+    public static IReadOnlyList<string> Alternatives(RunSetting setting, string text)
+    {
+        var separators = setting.IsList ? new[] { AlternativeSeparator } : new[] { AlternativeSeparator, ',' };
+        var values = text.Split(separators, StringSplitOptions.TrimEntries);
+        if (values.Any(v => v.Length == 0)) throw new ArgumentException($"'{text}' has an empty alternative");
+        return values;
+    }
+
+    private static string Path(string v, string what) => v.Trim().Length > 0 ? v.Trim() : throw new ArgumentException($"the {what} path is empty");
+
+    private static string ExistingFile(string v, string what) =>
+        File.Exists(v.Trim()) ? v.Trim() : throw new ArgumentException($"{v.Trim()}: {what} not found");
+
+    private static int Int(string v, string what) =>
+        int.TryParse(v.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new ArgumentException($"{what} must be an integer, got '{v}'");
+
+    private static int Positive(string v, string what) => Int(v, what) is var i and > 0 ? i : throw new ArgumentException($"{what} must be positive, got '{v}'");
+
+    private static int NonNegative(string v, string what) => Int(v, what) is var i and >= 0 ? i : throw new ArgumentException($"{what} must be ≥ 0, got '{v}'");
+
+    private static double Double(string v, string what) =>
+        double.TryParse(v.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d
+            : throw new ArgumentException($"{what} must be a number, got '{v}'");
+
+    private static double PositiveDouble(string v, string what) => Double(v, what) is var d and > 0 ? d : throw new ArgumentException($"{what} must be positive, got '{v}'");
+
+    private static double Fraction(string v, string what) => Double(v, what) is var d and >= 0 and < 1 ? d : throw new ArgumentException($"{what} must be in [0, 1), got '{v}'");
+
+    private static double CropScale(string v) => Double(v, "minimum crop scale") is var d and > 0 and <= 1 ? d : throw new ArgumentException($"minimum crop scale must be in (0, 1], got '{v}'");
+}
