@@ -60,6 +60,18 @@ public sealed class LocalSlurmCluster : IDisposable
         return value is { Length: > 0 } and not "0" ? $"{OptOutVariable}={value}: the Slurm cluster tests did not run" : null;
     }
 
+    /// <summary>
+    /// The one early return a Slurm test may take: true when the user opted out, after saying so on the console and in the
+    /// test's output (<paramref name="say"/>); false otherwise (and any failure to start then fails the test).
+    /// </summary>
+    public static bool OptedOut(Action<string> say)
+    {
+        if (OptOutReason() is not { } reason) return false;
+        Console.WriteLine(reason);
+        say(reason);
+        return true;
+    }
+
     /// <summary>Starts munged (unless one already answers), slurmctld and slurmd, and returns once the node is idle.</summary>
     public static LocalSlurmCluster Start(TimeSpan? timeout = null)
     {
