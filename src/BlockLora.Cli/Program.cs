@@ -1,10 +1,12 @@
 using System.CommandLine;
 using BlockLora.Cli.Commands;
 
+var adapter = AdapterCommands.Create();
+foreach (var command in PeftCommands.Create()) adapter.Subcommands.Add(command);
 var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
 {
     EncodeCommand.Create(),
-    AdapterCommands.Create(),
+    adapter,
     DataCommands.Create(),
     CompareCommand.Create(),
     BenchCommand.Create(),

@@ -15,9 +15,19 @@ public static class AdapterCommands
 
     private static Command Inspect()
     {
-        var file = new Argument<string>("FILE") { Description = "adapter .safetensors" };
-        var command = new Command("inspect", "Print an adapter file's method, rank, blocks, alpha, targets and parameter count") { file };
-        command.SetAction(r => UserErrors.Run(() => Console.WriteLine(AdapterFile.Describe(r.GetValue(file)!))));
+        var file = new Argument<string>("FILE") { Description = "adapter .safetensors, or a CLIP-LoRA .pt (needs --model)" };
+        var model = new Option<string?>("--model")
+        {
+            Description = "base CLIP: reads a CLIP-LoRA .pt for its layer counts and checks the adapter fits it",
+        };
+        var command = new Command("inspect", "Print an adapter file's method, rank, blocks, alpha, targets and parameter count") { file, model };
+        command.SetAction(r => UserErrors.Run(() =>
+        {
+            string path = r.GetValue(file)!;
+            Console.WriteLine(r.GetValue(model) is { } modelPath
+                ? AdapterFile.Describe(path, ClipCheckpoint.ReadConfig(modelPath))
+                : AdapterFile.Describe(path));
+        }));
         return command;
     }
 
@@ -40,16 +50,21 @@ public static class AdapterCommands
     private static Command Merge()
     {
         var model = new Option<string>("--model") { Description = "base CLIP checkpoint", Required = true };
-        var adapter = new Option<string>("--adapter") { Description = "adapter .safetensors", Required = true };
-        var output = new Option<string>("--output") { Description = "merged checkpoint (OpenAI-named .safetensors)", Required = true };
-        var command = new Command("merge", "Write a base checkpoint with the adapter merged into its weights") { model, adapter, output };
+        var adapter = new Option<string>("--adapter") { Description = "adapter .safetensors, or a CLIP-LoRA .pt (imported for --model)", Required = true };
+        var output = new Option<string>("--output") { Description = "merged checkpoint: an OpenAI-named .safetensors, or with --format hf a folder", Required = true };
+        var format = new Option<string>("--format") { Description = "openai (one .safetensors, fused in_proj) or hf (a Hugging Face CLIPModel folder: model.safetensors + config.json)", DefaultValueFactory = _ => "openai" };
+        var force = new Option<bool>("--force") { Description = "with --format hf: replace a non-empty folder" };
+        var command = new Command("merge", "Write a base checkpoint with the adapter merged into its weights") { model, adapter, output, format, force };
         command.SetAction(r => UserErrors.Run(() =>
         {
+            string kind = r.GetValue(format)!.Trim().ToLowerInvariant();
+            if (kind is not ("openai" or "hf")) throw new ArgumentException($"--format '{r.GetValue(format)}': use openai or hf");
             using var clip = ClipCheckpoint.Load(r.GetValue(model)!);
             using var set = AdapterFile.Load(r.GetValue(adapter)!, clip);
             set.MergeAll();
-            MergedCheckpointWriter.Write(r.GetValue(output)!, clip, set);
-            Console.WriteLine($"wrote {r.GetValue(output)} ({set.Count} matrices merged)");
+            if (kind == "hf") Interop.HfClipWriter.Write(r.GetValue(output)!, clip, set, replaceNonEmpty: r.GetValue(force));
+            else MergedCheckpointWriter.Write(r.GetValue(output)!, clip, set);
+            Console.WriteLine($"wrote {r.GetValue(output)} ({set.Count} matrices merged{(kind == "hf" ? ", Hugging Face CLIPModel folder" : "")})");
         }));
         return command;
     }
@@ -62,7 +77,7 @@ public static class AdapterCommands
         var blocks = new Option<int>("--blocks") { Description = "block count n (block-lora)", DefaultValueFactory = _ => 8 };
         var targets = new Option<string>("--targets") { Description = "q,k,v,o,c_fc,c_proj", DefaultValueFactory = _ => "q,k,v" };
         var encoders = new Option<string>("--encoders") { Description = "vision, text or both", DefaultValueFactory = _ => "both" };
-        var layers = new Option<string>("--layers") { Description = "all, a list (0,3,7) or a range (0-5)", DefaultValueFactory = _ => "all" };
+        var layers = new Option<string>("--layers") { Description = "all, a list (0,3,7), a range (0-5), or per encoder (text:0-5;vision:6-11)", DefaultValueFactory = _ => "all" };
         var command = new Command("params", "Trainable parameters and adapter multiply-adds per token, per encoder and target (by formula)")
             { model, method, rank, blocks, targets, encoders, layers };
         command.SetAction(r => UserErrors.Run(() =>
@@ -85,7 +100,6 @@ public static class AdapterCommands
     private static ClipConfig BaseConfig(string? modelPath)
     {
         if (modelPath is null) return ClipConfig.VitB16;
-        using var clip = ClipCheckpoint.Load(modelPath);
-        return clip.Config;
+        return ClipCheckpoint.ReadConfig(modelPath);
     }
 }

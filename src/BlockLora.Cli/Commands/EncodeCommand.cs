@@ -15,7 +15,7 @@ public static class EncodeCommand
         var output = new Option<string>("--output") { Description = "output .safetensors (tokens, pixels, image_features, text_features, logits_per_image)", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var batch = new Option<int>("--batch-size") { Description = "images/texts per forward pass", DefaultValueFactory = _ => 32 };
-        var adapter = new Option<string?>("--adapter") { Description = "adapter file (.safetensors) applied before encoding" };
+        var adapter = new Option<string?>("--adapter") { Description = "adapter file applied before encoding: .safetensors, or a CLIP-LoRA .pt (imported for this model)" };
         var precision = PrecisionOption.Create("fp32");
         var merge = new Option<bool>("--merge") { Description = "merge the adapter into the weights (zero added latency) instead of running it alongside" };
 

@@ -14,16 +14,17 @@ namespace BlockLora.Cli.Commands;
 /// <summary><c>blora zero-shot | train | eval | sweep</c>: the few-shot protocol from the command line.</summary>
 public static class ExperimentCommands
 {
-    public static IEnumerable<Command> Create() => [ZeroShot(), Train(), Eval(), SweepCommand.Create()];
+    public static IEnumerable<Command> Create() => [ZeroShot(), Train(), Eval(), SweepCommand.Create(), SweepCommand.CreateBaseToNew()];
 
     private static Command ZeroShot()
     {
-        var o = new RunOptions(["model", "data-root", "results", "dataset", "device", "precision", "workers"], required: new HashSet<string> { "model", "data-root", "dataset" });
+        var o = new RunOptions(["model", "data-root", "results", "dataset", "classes", "device", "precision", "workers"], required: new HashSet<string> { "model", "data-root", "dataset" });
         var command = new Command("zero-shot", "Zero-shot top-1 of the frozen CLIP on a dataset's test split (CoOp template); appends a results row");
         foreach (var opt in o.All) command.Options.Add(opt);
         command.SetAction(r => UserErrors.Run(() =>
         {
             var spec = o.Spec(r) with { Method = AdapterMethod.ZeroShot };
+            DataCheck.RequireUsable(spec.DataRoot, [spec.Dataset, .. spec.AlsoEvaluateOn], spec.CustomDatasets);
             using var model = ClipCheckpoint.Load(spec.ModelPath, spec.Train.Precision, spec.Train.Device);
             FewShotRun.Execute(model, spec, SpectreTrainProgress.ForConsole());
         }));
@@ -40,6 +41,7 @@ public static class ExperimentCommands
         {
             var spec = o.Spec(r) with { Resume = r.GetValue(resume) };
             if (spec.Method == AdapterMethod.ZeroShot) throw new ArgumentException("use 'blora zero-shot' for the zero-shot baseline");
+            DataCheck.RequireUsable(spec.DataRoot, [spec.Dataset, .. spec.AlsoEvaluateOn], spec.CustomDatasets);
             using var model = ClipCheckpoint.Load(spec.ModelPath, spec.Train.Precision, spec.Train.Device);
             FewShotRun.Execute(model, spec, SpectreTrainProgress.ForConsole());
             Console.WriteLine($"run folder: {spec.RunFolder}");

@@ -29,9 +29,24 @@ public static class SweepCommand
         ["dataset"] = "--datasets", ["seed"] = "--seeds", ["method"] = "--methods", ["rank"] = "--ranks",
     };
 
-    public static Command Create()
+    public static Command Create() => Build("sweep", "Run a grid of few-shot runs over any options; rerun the same command to resume (finished runs are skipped)",
+        SweepDefaults, protocol: []);
+
+    /// <summary>
+    /// <c>blora base-to-new</c>: the base-to-new protocol as a sweep whose runs train on the base half of each dataset's
+    /// classes and are scored on both halves (zero-shot too), with the protocol's defaults (16 shots, seeds 1-3, all
+    /// three methods). Everything a sweep does it does: grid files, --dry-run, --status, shards, Slurm arrays.
+    /// </summary>
+    public static Command CreateBaseToNew() => Build("base-to-new",
+        "Base-to-new generalization: train on the base half of each dataset's classes, score base and new; resumable like a sweep",
+        new Dictionary<string, string> { ["shots"] = "16", ["seed"] = "1,2,3", ["method"] = "zero-shot,lora,block-lora" },
+        protocol: [new GridSetting(RunSettings.Get("classes"), ["base"], "base-to-new")]);
+
+    /// <param name="protocol">Settings the verb fixes (base-to-new's classes): not options of the verb, set in no grid file either.</param>
+    private static Command Build(string name, string description, Dictionary<string, string> sweepDefaults, IReadOnlyList<GridSetting> protocol)
     {
-        var o = new RunOptions(RunSettings.All.Select(s => s.Key), PluralNames, SweepDefaults);
+        var fixedKeys = protocol.Select(p => p.Key).ToHashSet();
+        var o = new RunOptions(RunSettings.All.Select(s => s.Key).Where(k => !fixedKeys.Contains(k)), PluralNames, sweepDefaults);
         var grid = new Option<string?>("--grid") { Description = "YAML grid file (fixed:, grid:, include:; see experiments/); command-line options add axes outside it" };
         var dryRun = new Option<bool>("--dry-run") { Description = "list the runs with their ids and shards, marked done, running, failed or pending; run nothing" };
         var status = new Option<bool>("--status") { Description = "done / running / failed / pending per run and per shard, and the Slurm tasks still queued" };
@@ -47,14 +62,14 @@ public static class SweepCommand
         var mem = new Option<string?>("--mem") { Description = "Slurm memory per node, e.g. 16G" };
         var maxParallel = new Option<int?>("--max-parallel") { Description = "at most K array tasks at once (--array=...%K)" };
         var jobName = new Option<string>("--job-name") { Description = "Slurm job name", DefaultValueFactory = _ => "blora-sweep" };
-        var command = new Command("sweep", "Run a grid of few-shot runs over any options; rerun the same command to resume (finished runs are skipped)")
+        var command = new Command(name, description)
             { grid, dryRun, status, shard, shards, threads, slurm, submit, partition, gres, time, cpus, mem, maxParallel, jobName };
         foreach (var opt in o.All) command.Options.Add(opt);
         var slurmOptions = new Option[] { slurm, submit, partition, gres, time, cpus, mem, maxParallel, jobName };
 
         command.SetAction(r => UserErrors.Run(() =>
         {
-            var config = Config(o, r, r.GetValue(grid));
+            var config = Config(o, r, r.GetValue(grid), sweepDefaults, protocol);
             int? shardCount = r.GetValue(shards);
             if (shardCount is < 1) throw new ArgumentException($"--shards must be at least 1, got {shardCount}");
             if (r.GetValue(slurm) is null && slurmOptions.Skip(1).Any(opt => RunOptions.IsGiven(r, opt)))
@@ -90,14 +105,19 @@ public static class SweepCommand
     /// The command line's options as the outer grid, crossed with the grid file's; an option set in both is an error (one
     /// place per option), and the sweep's own defaults (shots, seeds, methods) fill in what neither sets.
     /// </summary>
-    private static SweepConfig Config(RunOptions o, ParseResult r, string? gridFile)
+    private static SweepConfig Config(RunOptions o, ParseResult r, string? gridFile, Dictionary<string, string> sweepDefaults, IReadOnlyList<GridSetting> protocol)
     {
         var fileGrid = gridFile is null ? null : SweepGridFile.Read(gridFile);
         var given = o.Given(r).ToList();
         if (fileGrid is not null)
+        {
             foreach (var setting in given.Where(g => fileGrid.Keys.Contains(g.Key)))
                 throw new ArgumentException($"{setting.Source} is also set in {gridFile}; set '{setting.Key}' in one place");
-        foreach (var key in SweepDefaults.Keys)
+            foreach (var setting in protocol.Where(p => fileGrid.Keys.Contains(p.Key)))
+                throw new ArgumentException($"{gridFile} sets '{setting.Key}', which {setting.Source} fixes");
+        }
+        given.AddRange(protocol);
+        foreach (var key in sweepDefaults.Keys)
             if (given.All(g => g.Key != key) && fileGrid?.Keys.Contains(key) != true && o.DefaultOf(key, r) is { } fallback)
                 given.Add(fallback);
         var outer = new SweepGrid

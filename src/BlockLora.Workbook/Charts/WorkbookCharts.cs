@@ -243,4 +243,82 @@ public static class WorkbookCharts
         return Titled(chart, title, subtitle);
     }
 
+    /// <summary>
+    /// Base-to-new: accuracy on the new classes against accuracy on the base classes, one colour per method and one
+    /// trace per configuration (so each Block-LoRA n is its own legend entry), a point per dataset and a star for the
+    /// average over datasets; each published 11-dataset average as a diamond of its own; grey dotted curves are HM
+    /// iso-lines (new = HM·base / (2·base − HM)), labelled where they cross the diagonal, so a point's HM can be read off.
+    /// </summary>
+    /// <param name="averages">The per-configuration averages (<see cref="Results.BaseToNewSummary.AverageOverDatasets"/>); may be empty.</param>
+    public static GenericChart BaseVsNew(IReadOnlyList<Results.BaseToNewSummary> perDataset, IReadOnlyList<Results.BaseToNewSummary> averages,
+        IReadOnlyList<PaperValue> paper, string title, string? subtitle = null)
+    {
+        var traces = new List<GenericChart>();
+        foreach (double hm in new[] { 10.0, 20, 30, 40, 50, 60, 70, 80, 90 })
+        {
+            // Starts where the curve enters the plot at the top (new = 100 at base = 100·HM / (200 − HM)); the point on
+            // the diagonal (base = new = HM) carries the label, where the curves are furthest apart.
+            double start = hm * 100 / (200 - hm);
+            var xs = Enumerable.Range(0, 41).Select(i => start + (100 - start) * i / 40.0).Append(hm).Order().ToArray();
+            var ys = xs.Select(b => hm * b / (2 * b - hm)).ToArray();
+            var line = Chart.Line<double, double, string>(xs, ys, Name: "HM iso-lines", ShowLegend: hm == 10,
+                MultiText: xs.Select(b => b == hm ? $"HM {hm:0}" : "").ToArray(), TextPosition: StyleParam.TextPosition.BottomRight,
+                LineColor: Color.fromString("#c8c8c8"), LineWidth: 1.0, LineDash: StyleParam.DrawingStyle.Dot);
+            // Grey labels, so they read as part of the grid rather than as data.
+            traces.Add(GenericChart.mapTrace(FuncConvert.FromFunc<Trace, Trace>(t =>
+            {
+                var font = new Font();
+                font.SetProperty("color", "#9a9a9a");
+                t.SetProperty("textfont", font);
+                return t;
+            }), line));
+        }
+        var configurations = perDataset.Concat(averages).Select(s => (s.Method, s.Rank, s.Blocks)).Distinct()
+            .OrderBy(c => Array.IndexOf(AdapterMethods.All, c.Method)).ThenBy(c => c.Rank).ThenBy(c => c.Blocks).ToArray();
+        for (int c = 0; c < configurations.Length; c++)
+        {
+            var (method, rank, blocks) = configurations[c];
+            // The method's own colour unless it appears with several r or n; then the palette tells them apart.
+            bool several = configurations.Count(x => x.Method == method) > 1;
+            var color = Color.fromString(several ? Palette[c % Palette.Length] : MethodColors[method]);
+            string label = method.Label(rank, blocks);
+            bool Mine(Results.BaseToNewSummary s) => (s.Method, s.Rank, s.Blocks) == (method, rank, blocks);
+            // LoRA and Block-LoRA often land close together: their dataset names go above and below the point.
+            var textPosition = method == AdapterMethod.BlockLora ? StyleParam.TextPosition.BottomCenter : StyleParam.TextPosition.TopCenter;
+            var points = perDataset.Where(Mine).ToArray();
+            if (points.Length > 0)
+                traces.Add(Chart.Point<double, double, string>(points.Select(s => s.Base), points.Select(s => s.New), Name: label,
+                    MultiText: points.Select(s => s.Dataset).ToArray(), TextPosition: textPosition, MarkerColor: color,
+                    MarkerSymbol: StyleParam.MarkerSymbol.Circle, Marker: SizedMarker(9)));
+            var average = averages.Where(Mine).ToArray();
+            if (average.Length > 0)
+                traces.Add(Chart.Point<double, double, string>(average.Select(s => s.Base), average.Select(s => s.New), Name: $"{label}: {average[0].Dataset}",
+                    MultiText: average.Select(s => $"HM {s.HarmonicMean:0.0}").ToArray(), TextPosition: StyleParam.TextPosition.MiddleRight,
+                    MarkerColor: color, MarkerSymbol: StyleParam.MarkerSymbol.Star, Marker: SizedMarker(15)));
+        }
+        // One trace per published method (its name in the legend): the eleven-dataset averages crowd one corner, where labels would overlap.
+        var published = paper.Where(p => p.Table == PaperNumbers.BaseToNew && p.Dataset == PaperNumbers.Average && p.Value is not null)
+            .GroupBy(p => p.Method)
+            .Select(g => (Method: g.Key, Base: g.FirstOrDefault(p => p.Metric == BaseToNewTable.BaseMetric)?.Value, New: g.FirstOrDefault(p => p.Metric == BaseToNewTable.NewMetric)?.Value))
+            .Where(p => p.Base is not null && p.New is not null).ToArray();
+        for (int p = 0; p < published.Length; p++)
+        {
+            var (name, b, n) = published[p];
+            var color = name == PaperTables.PaperClipLora ? MethodColors[AdapterMethod.Lora] : name == PaperTables.PaperZeroShot ? MethodColors[AdapterMethod.ZeroShot] : Palette[p % Palette.Length];
+            traces.Add(Chart.Point<double, double, string>(new[] { b!.Value }, new[] { n!.Value }, Name: $"{name} (paper, 11-dataset average)",
+                MarkerColor: Color.fromString(color), MarkerSymbol: StyleParam.MarkerSymbol.Diamond, Marker: SizedMarker(10)));
+        }
+        var chart = Chart.Combine(traces);
+        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "base classes top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
+        chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "new classes top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(chart, title, subtitle), 1000, 760);
+    }
+
+    /// <summary>A marker of <paramref name="size"/> px (set as a dynamic property: Marker.init takes its ~35 options positionally from C#).</summary>
+    private static Marker SizedMarker(int size)
+    {
+        var marker = new Marker();
+        marker.SetProperty("size", size);
+        return marker;
+    }
 }

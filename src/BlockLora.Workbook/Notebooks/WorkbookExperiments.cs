@@ -38,6 +38,14 @@ public static class WorkbookExperiments
     public static Sweep.Summary RunSweep(SweepConfig config, ITrainProgress? progress = null) => Sweep.Run(config, progress);
 
     /// <summary>
+    /// The base-to-new protocol (<see cref="WorkbookProfile.BaseToNewSweep"/>): zero-shot, LoRA and Block-LoRA trained on
+    /// the base half of each of <see cref="WorkbookProfile.BaseToNewDatasets"/> at <see cref="WorkbookProfile.MainShots"/>
+    /// for every one of <see cref="WorkbookProfile.BaseToNewSeeds"/>, each scored on the base and the new half; runs the
+    /// store already holds are skipped. <see cref="WorkbookProfile.BaseToNewSummaries"/> reads the results.
+    /// </summary>
+    public static Sweep.Summary BaseToNew(WorkbookProfile profile, ITrainProgress? progress = null) => Sweep.Run(profile.BaseToNewSweep(), progress);
+
+    /// <summary>
     /// Runs the ablation grid file <c>&lt;gridName&gt;.yaml</c> of <see cref="WorkbookProfile.ExperimentsDir"/> on the profile's
     /// <see cref="WorkbookProfile.TrainDataset"/> at <see cref="WorkbookProfile.MainShots"/>, first seed
     /// (<see cref="WorkbookProfile.AblationSweep"/>), skipping runs the store already holds, and returns the file's runs

@@ -46,6 +46,14 @@ public sealed record WorkbookProfile
     /// <summary>Domain generalisation: the source's classes in other domains (ImageNet-V2/-Sketch/-A/-R in the papers).</summary>
     public required IReadOnlyList<string> DomainTargets { get; init; }
 
+    /// <summary>
+    /// Base-to-new protocol (CoCoOp's base-to-novel): each of these trains on its first ⌈C/2⌉ classes and is scored on
+    /// them and on the other ⌊C/2⌋ it never saw (<see cref="BaseToNewSweep"/>); every one needs at least 2 classes.
+    /// </summary>
+    public required IReadOnlyList<string> BaseToNewDatasets { get; init; }
+    /// <summary>The seeds of the base-to-new runs (<see cref="Seeds"/> unless the profile has to save time there).</summary>
+    public required IReadOnlyList<int> BaseToNewSeeds { get; init; }
+
     public required IReadOnlyList<int> Shots { get; init; }
     public required IReadOnlyList<int> Seeds { get; init; }
     /// <summary>Shots of 03's run, the ablations and the cross-dataset source (16 in the papers).</summary>
@@ -77,9 +85,18 @@ public sealed record WorkbookProfile
     /// <summary>The backbone name results rows carry (the model file's name without extension, as <see cref="RunSpec.Backbone"/>).</summary>
     public string Backbone => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(ModelPath));
 
-    /// <summary>This profile's results (its backbone only), averaged over seeds.</summary>
-    public IReadOnlyList<Results.MethodSummary> Summaries() =>
-        Results.ResultsSummary.MeanOverSeeds(Results.ResultsSummary.Load(ResultsDir).Where(r => r.Backbone == Backbone));
+    /// <summary>
+    /// This profile's results on all classes (its backbone only), averaged over seeds: what the few-shot, transfer and
+    /// ablation tables read. Base-to-new rows are left out (<see cref="MethodSummary"/> cannot tell a half from the whole
+    /// task, so they would stand beside the all-classes rows of the same configuration); <see cref="BaseToNewSummaries"/> reads them.
+    /// </summary>
+    public IReadOnlyList<MethodSummary> Summaries() =>
+        Results.ResultsSummary.MeanOverSeeds(Results.ResultsSummary.Load(ResultsDir)
+            .Where(r => r.Backbone == Backbone && r.Classes == ClassSubsets.Format(ClassSubset.All)));
+
+    /// <summary>This profile's base-to-new results (its backbone only), averaged over seeds, one summary per dataset and configuration.</summary>
+    public IReadOnlyList<BaseToNewSummary> BaseToNewSummaries() =>
+        BaseToNewSummary.MeanOverSeeds(Results.ResultsSummary.Load(ResultsDir).Where(r => r.Backbone == Backbone));
 
     /// <summary>
     /// The smoke profile: the small CLIP this project pretrained for <c>blora demo</c> (6 Fashion-MNIST classes) and
@@ -106,6 +123,10 @@ public sealed record WorkbookProfile
             CrossDatasetSource = DemoTasks.FashionName,
             CrossDatasetTargets = [DemoTasks.DigitsName, DemoTasks.FashionSeenName],
             DomainTargets = [DemoTasks.FashionNegativeName],
+            // Base / new halves: FashionHeldOut sandal, sneaker / bag, ankle boot; Digits 0-4 / 5-9. Both seeds fit the
+            // notebooks' time budget: the 10 runs added 27-33 s to 05 on 2 cores.
+            BaseToNewDatasets = [DemoTasks.FashionName, DemoTasks.DigitsName],
+            BaseToNewSeeds = [1, 2],
             Shots = [1, 2, 4],
             Seeds = [1, 2],
             MainShots = 4,
@@ -144,6 +165,8 @@ public sealed record WorkbookProfile
             CrossDatasetSource = DatasetCatalog.ImageNet.Name,
             CrossDatasetTargets = DatasetCatalog.Benchmarks.Where(b => b != DatasetCatalog.ImageNet).Select(b => b.Name).ToArray(),
             DomainTargets = DatasetCatalog.ImageNetVariants.Select(v => v.Name).ToArray(),
+            BaseToNewDatasets = DatasetCatalog.Benchmarks.Select(b => b.Name).ToArray(),
+            BaseToNewSeeds = [1, 2, 3],
             Shots = [1, 2, 4, 8, 16],
             Seeds = [1, 2, 3],
             MainShots = 16,
@@ -186,7 +209,7 @@ public sealed record WorkbookProfile
 
     /// <summary>Every dataset the profile reads.</summary>
     public IReadOnlyList<string> AllDatasets =>
-        Datasets.Append(TrainDataset).Append(CrossDatasetSource).Concat(CrossDatasetTargets).Concat(DomainTargets)
+        Datasets.Append(TrainDataset).Append(CrossDatasetSource).Concat(CrossDatasetTargets).Concat(DomainTargets).Concat(BaseToNewDatasets)
             .Select(d => ResolveDataset(d).Name).Distinct().ToArray();
 
     /// <summary>Writes the profile's data if it builds any, creates the output folders, and returns what is missing (empty: ready).</summary>
@@ -227,6 +250,7 @@ public sealed record WorkbookProfile
         new("train / ablation dataset", TrainDataset),
         new("cross-dataset", $"{CrossDatasetSource} → {string.Join(", ", CrossDatasetTargets)}"),
         new("domain generalisation", $"{CrossDatasetSource} → {string.Join(", ", DomainTargets)}"),
+        new("base-to-new", $"{string.Join(", ", BaseToNewDatasets)}: train on the first half of the classes, score both halves ({MainShots} shots, seed{(BaseToNewSeeds.Count == 1 ? "" : "s")} {string.Join(", ", BaseToNewSeeds)})"),
         new("shots", string.Join(", ", Shots)),
         new("seeds", string.Join(", ", Seeds)),
         new("iterations", $"{(Train.IterationsBase > 0 ? $"{Train.IterationsBase} + " : "")}{Train.IterationsPerShot} × shots (batch {Train.BatchSize}, lr {Train.LearningRate.ToString("G3", CultureInfo.InvariantCulture)} → {Train.MinLearningRate.ToString("G3", CultureInfo.InvariantCulture)})"),
@@ -291,6 +315,29 @@ public sealed record WorkbookProfile
                     GridSetting.Of("method", AdapterMethods.All, Source("methods")),
                     GridSetting.Of("shots", Shots, Source("Shots")),
                     GridSetting.Of("seed", Seeds, Source("Seeds")),
+                ],
+            },
+        ],
+    };
+
+    /// <summary>
+    /// The base-to-new protocol of 05: zero-shot, LoRA and Block-LoRA (the profile's r and n) on every one of
+    /// <see cref="BaseToNewDatasets"/> at <see cref="MainShots"/> for every one of <see cref="BaseToNewSeeds"/>, each
+    /// trained on the base classes and scored on base and new (two rows per run; zero-shot once per dataset).
+    /// </summary>
+    public SweepConfig BaseToNewSweep() => new()
+    {
+        Base = BaseRun with { Classes = ClassSubset.Base },
+        Grids =
+        [
+            new SweepGrid
+            {
+                Fixed = [GridSetting.Of("shots", new[] { MainShots }, Source("MainShots"))],
+                Axes =
+                [
+                    GridSetting.Of("dataset", BaseToNewDatasets.Select(d => ResolveDataset(d).Name), Source("BaseToNewDatasets")),
+                    GridSetting.Of("method", AdapterMethods.All, Source("methods")),
+                    GridSetting.Of("seed", BaseToNewSeeds, Source("BaseToNewSeeds")),
                 ],
             },
         ],

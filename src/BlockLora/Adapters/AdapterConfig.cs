@@ -38,7 +38,7 @@ public sealed record AdapterConfig
     /// <summary>Which towers are adapted.</summary>
     public AdapterEncoders Encoders { get; init; } = AdapterEncoders.Both;
 
-    /// <summary>Which blocks of each adapted tower are adapted (indices must exist in every adapted tower).</summary>
+    /// <summary>Which blocks of each adapted tower are adapted: one selection for every adapted tower (its indices must exist in each), or one per tower.</summary>
     public LayerSelection Layers { get; init; } = LayerSelection.All;
 
     /// <summary>Seed for A's initialisation; each matrix derives its own stream from it and its path, so the same seed gives the same adapter.</summary>
@@ -64,6 +64,20 @@ public sealed record AdapterConfig
         if (!Enum.IsDefined(InitFanIn)) throw new ArgumentException($"unknown init fan-in rule {(int)InitFanIn}");
         if (Targets == AdapterTargets.None || Encoders == AdapterEncoders.None)
             throw new ArgumentException($"the adapter config matches no matrices (targets {AdapterTargetNames.Format(Targets)}, encoders {AdapterEncoderNames.Format(Encoders)})");
+        if (Layers.IsPerEncoder)
+        {
+            // A per-encoder selection that disagrees with the encoders would adapt a tower it gives no
+            // layers for, or carry layers for one it never adapts: both mean the config is not what was meant.
+            foreach (var encoder in AdapterEncoderNames.Singles)
+            {
+                bool adapted = Encoders.HasFlag(encoder), named = Layers.For(encoder) is not null;
+                string tower = AdapterEncoderNames.Format(encoder);
+                if (adapted && !named)
+                    throw new ArgumentException($"layers '{Layers}' give no layers for the {tower} encoder, but encoders '{AdapterEncoderNames.Format(Encoders)}' adapts it");
+                if (!adapted && named)
+                    throw new ArgumentException($"layers '{Layers}' give layers for the {tower} encoder, but encoders '{AdapterEncoderNames.Format(Encoders)}' leaves it unadapted");
+            }
+        }
     }
 
     /// <summary>
@@ -82,7 +96,7 @@ public sealed record AdapterConfig
             int layerCount = vision ? clip.VisionLayers : clip.TextLayers;
             int hidden = width * clip.MlpRatio;
             string tower = AdapterEncoderNames.Format(encoder);
-            foreach (int layer in Layers.Resolve(layerCount))
+            foreach (int layer in Layers.Resolve(encoder, layerCount))
             {
                 if (layer >= layerCount)
                     throw new ArgumentException($"layer {layer} is out of range: the {tower} encoder has {layerCount} layers (0-{layerCount - 1})");

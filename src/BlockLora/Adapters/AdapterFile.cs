@@ -26,9 +26,13 @@ public static class AdapterFile
         SafeTensorsFile.Save(path, tensors, metadata);
     }
 
-    /// <summary>Reads and checks a file without a base model.</summary>
+    /// <summary>
+    /// Reads and checks a file without a base model. A CLIP-LoRA <c>.pt</c> is refused with what it is
+    /// and how to convert it: which blocks it adapts depends on the base (<see cref="Read(string, ClipConfig)"/> reads it).
+    /// </summary>
     public static AdapterFileContents Read(string path)
     {
+        if (ClipLoraFile.IsTorchZip(path)) throw new AdapterFileException(ClipLoraFile.WithoutBaseMessage(path));
         SafeTensorsFile.Contents raw;
         try
         {
@@ -42,18 +46,48 @@ public static class AdapterFile
         {
             throw new AdapterFileException($"{path}: cannot read the file ({e.Message})", e);
         }
+        return FromTensors(path, raw.Tensors, raw.Metadata);
+    }
 
+    /// <summary>
+    /// Reads and checks a file for a CLIP of the given sizes: a safetensors adapter as <see cref="Read(string)"/>
+    /// does, a CLIP-LoRA <c>.pt</c> imported in memory for that CLIP's layer counts and widths (<see cref="ClipLoraImport"/>).
+    /// </summary>
+    public static AdapterFileContents Read(string path, ClipConfig clip)
+    {
+        if (!ClipLoraFile.IsTorchZip(path)) return Read(path);
+        if (ClipLoraFile.TorchScriptMessage(path) is { } torchScript) throw new AdapterFileException(torchScript);
+        ImportedAdapter imported;
+        try
+        {
+            imported = ClipLoraImport.Read(path, clip);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new AdapterFileException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}", e);
+        }
+        return FromTensors(path, imported.Tensors, imported.Metadata);
+    }
+
+    /// <summary>Checks tensors and metadata as a file holds them; takes ownership of <paramref name="tensors"/>.</summary>
+    private static AdapterFileContents FromTensors(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
         // By reference: Tensor.Equals compares values, and fresh B tensors are all equal (zero).
         var kept = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         try
         {
-            var config = AdapterMetadata.ToConfig(raw.Metadata, path, raw.Tensors.Keys);
-            var matrices = PairTensors(raw.Tensors, config, path, kept);
-            return new AdapterFileContents(path, config, raw.Metadata, matrices);
+            var config = AdapterMetadata.ToConfig(metadata, path, tensors.Keys);
+            var matrices = PairTensors(tensors, config, path, kept);
+            return new AdapterFileContents(path, config, metadata, matrices);
+        }
+        catch
+        {
+            foreach (var t in kept) t.Dispose();
+            throw;
         }
         finally
         {
-            foreach (var t in raw.Tensors.Values) if (!kept.Contains(t)) t.Dispose();
+            foreach (var t in tensors.Values) if (!kept.Contains(t)) t.Dispose();
         }
     }
 
@@ -77,7 +111,53 @@ public static class AdapterFile
     /// <summary>Reads a file and fits it to a CLIP of the given sizes, as an unattached set (e.g. to add to an <see cref="AdapterBank"/>).</summary>
     public static AdapterSet Load(string path, ClipConfig clip, Device? device = null)
     {
+        using var contents = Read(path, clip);
+        var config = contents.Config;
+        var matrices = Fit(contents, clip);
+        var created = new List<(AdaptedMatrix, LowRankAdapter)>(matrices.Count);
+        try
+        {
+            using var _ = no_grad();
+            foreach (var matrix in matrices)
+            {
+                contents.TryGet(matrix.Path, out var a, out var b);
+                var adapter = LowRankAdapter.Create(matrix, config, device);
+                created.Add((matrix, adapter));
+                adapter.LoraA.copy_(a);
+                adapter.LoraB.copy_(b);
+            }
+            return new AdapterSet(config, clip, created);
+        }
+        catch
+        {
+            foreach (var (_, adapter) in created) adapter.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Describes a file (method, sizes, selection, counts, provenance) without a base model.</summary>
+    public static AdapterFileSummary Describe(string path)
+    {
         using var contents = Read(path);
+        return Summary(contents);
+    }
+
+    /// <summary>Describes a file as read for a CLIP of the given sizes (a CLIP-LoRA <c>.pt</c> too), after checking it fits that CLIP.</summary>
+    public static AdapterFileSummary Describe(string path, ClipConfig clip)
+    {
+        using var contents = Read(path, clip);
+        Fit(contents, clip);
+        return Summary(contents);
+    }
+
+    private static AdapterFileSummary Summary(AdapterFileContents contents) =>
+        new(contents.Path, contents.Config, contents.MatrixPaths.Count, contents.TensorCount,
+            contents.ParameterCount, contents.BaseFingerprintText, contents.Metadata);
+
+    /// <summary>The matrices the file's config selects on this CLIP, each checked to be in the file with the base's shapes, and no tensor left over.</summary>
+    private static IReadOnlyList<AdaptedMatrix> Fit(AdapterFileContents contents, ClipConfig clip)
+    {
+        string path = contents.Path;
         var config = contents.Config;
         IReadOnlyList<AdaptedMatrix> matrices;
         try
@@ -108,34 +188,7 @@ public static class AdapterFile
                 : $"the metadata selects only {selection}";
             throw new AdapterFileException($"{path}: tensor '{matrixPath}{SuffixA}' does not fit: {why}");
         }
-
-        var created = new List<(AdaptedMatrix, LowRankAdapter)>(matrices.Count);
-        try
-        {
-            using var _ = no_grad();
-            foreach (var matrix in matrices)
-            {
-                contents.TryGet(matrix.Path, out var a, out var b);
-                var adapter = LowRankAdapter.Create(matrix, config, device);
-                created.Add((matrix, adapter));
-                adapter.LoraA.copy_(a);
-                adapter.LoraB.copy_(b);
-            }
-            return new AdapterSet(config, clip, created);
-        }
-        catch
-        {
-            foreach (var (_, adapter) in created) adapter.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Describes a file (method, sizes, selection, counts, provenance) without a base model.</summary>
-    public static AdapterFileSummary Describe(string path)
-    {
-        using var contents = Read(path);
-        return new AdapterFileSummary(path, contents.Config, contents.MatrixPaths.Count, contents.TensorCount,
-            contents.ParameterCount, contents.BaseFingerprintText, contents.Metadata);
+        return matrices;
     }
 
     /// <summary>Groups tensors into (A, B) per module path and checks what needs no base: names, pairs, rank, dtype, finiteness.</summary>

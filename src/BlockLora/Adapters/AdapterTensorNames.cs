@@ -14,7 +14,16 @@ public static partial class AdapterTensorNames
     public static AdapterEncoders Encoders(IEnumerable<string> names) =>
         Parse(names).Aggregate((AdapterEncoders)0, (all, n) => all | n.Encoder);
 
-    public static LayerSelection Layers(IEnumerable<string> names) => LayerSelection.Of(Parse(names).Select(n => n.Layer).Distinct().Order());
+    /// <summary>The adapted blocks; per encoder when the towers' blocks differ, since a shared selection would then name blocks the file lacks.</summary>
+    public static LayerSelection Layers(IEnumerable<string> names)
+    {
+        var parsed = Parse(names).ToList();
+        LayerSelection? Tower(AdapterEncoders encoder) =>
+            parsed.Where(n => n.Encoder == encoder).Select(n => n.Layer).ToList() is { Count: > 0 } layers ? LayerSelection.Of(layers) : null;
+        var (text, vision) = (Tower(AdapterEncoders.Text), Tower(AdapterEncoders.Vision));
+        if (text is null || vision is null) return text ?? vision ?? LayerSelection.Of([]);
+        return LayerSelection.PerEncoder(text, vision);
+    }
 
     private static IEnumerable<(AdapterEncoders Encoder, int Layer, AdapterTargets Target)> Parse(IEnumerable<string> names)
     {

@@ -136,6 +136,10 @@ public static class ClipLoraImport
         catch (ArgumentException e) { throw Bad($"metadata: {e.Message}"); }
 
         int textCount = modules.Count(m => !m.StartsWith("visual.", StringComparison.Ordinal));
+        // An adapter of no matrices would be written and only refused when read back.
+        if (modules.Count == 0 && weights.Count == 0)
+            throw Bad($"'weights' is empty: encoder '{encoder}' with position '{position}' selects no attention block of a CLIP with " +
+                $"{textLayers} text and {visionLayers} vision layers, so there is no adapter to import");
         if (weights.Count != modules.Count)
             throw Bad($"has {weights.Count} 'layer_<i>' entries but encoder '{encoder}' with position '{position}' selects {modules.Count} attention blocks " +
                 $"({textCount} text + {modules.Count - textCount} vision) of a CLIP with {textLayers} text and {visionLayers} vision layers");
@@ -183,7 +187,7 @@ public static class ClipLoraImport
         }
 
         var inv = CultureInfo.InvariantCulture;
-        return new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
             ["format"] = "blora-adapter",
             ["version"] = "1",
@@ -196,26 +200,48 @@ public static class ClipLoraImport
             ["dropout"] = DefaultDropout.ToString("R", inv),
             ["targets"] = string.Join(",", projections.Select(p => p.Param)),
             ["encoders"] = encoder,
-            ["layers"] = DescribeLayers(modules, textLayers, visionLayers, encoder),
+            ["layers"] = Layers(modules, textLayers, visionLayers, encoder).ToString(),
             ["source"] = "clip-lora",
             ["clip_lora_position"] = position,
             ["clip_lora_params"] = string.Join(",", paramsList),
             ["source_file"] = Path.GetFileName(path),
         };
+        CheckReadsBack(metadata, output.Keys, path, textLayers, visionLayers);
+        return metadata;
     }
 
-    /// <summary>"all" when every block of each adapted encoder is adapted, else the block indices.</summary>
-    private static string DescribeLayers(IReadOnlyList<string> modules, int textLayers, int visionLayers, string encoder)
+    /// <summary>
+    /// The selection CLIP-LoRA's blocks make in this project's terms: <c>all</c> for a tower adapted in
+    /// every block, else its indices; per tower when the two differ (ViT-L/14's 'half-up' adapts text
+    /// 6–11 and vision 12–23, which no single selection describes).
+    /// </summary>
+    private static LayerSelection Layers(IReadOnlyList<string> modules, int textLayers, int visionLayers, string encoder)
     {
         static int Block(string module) => int.Parse(module.Split('.')[^2], CultureInfo.InvariantCulture);
+        static LayerSelection Tower(List<int> blocks, int layerCount) => blocks.Count == layerCount ? LayerSelection.All : LayerSelection.Of(blocks);
         var text = modules.Where(m => !m.StartsWith("visual.", StringComparison.Ordinal)).Select(Block).ToList();
         var vision = modules.Where(m => m.StartsWith("visual.", StringComparison.Ordinal)).Select(Block).ToList();
-        bool textAll = encoder == "vision" || text.Count == textLayers;
-        bool visionAll = encoder == "text" || vision.Count == visionLayers;
-        if (textAll && visionAll) return "all";
-        if (encoder != "both" || text.SequenceEqual(vision))
-            return string.Join(",", encoder == "vision" ? vision : text);
-        return $"text:{string.Join(",", text)};vision:{string.Join(",", vision)}";
+        return encoder switch
+        {
+            "text" => Tower(text, textLayers),
+            "vision" => Tower(vision, visionLayers),
+            _ => LayerSelection.PerEncoder(Tower(text, textLayers), Tower(vision, visionLayers)),
+        };
+    }
+
+    /// <summary>
+    /// Reads the metadata back the way <see cref="AdapterFile"/> will and checks it selects exactly the
+    /// matrices written, so an import never succeeds with a file the project then refuses or misreads.
+    /// </summary>
+    private static void CheckReadsBack(Dictionary<string, string> metadata, IEnumerable<string> tensorNames, string path, int textLayers, int visionLayers)
+    {
+        // Only the layer counts decide which module paths a config selects (n = 1 divides every width).
+        var clip = ClipConfig.VitB16 with { TextLayers = textLayers, VisionLayers = visionLayers };
+        var selected = AdapterMetadata.ToConfig(metadata, path).SelectMatrices(clip)
+            .SelectMany(m => new[] { m.Path + ".lora_A", m.Path + ".lora_B" }).ToHashSet(StringComparer.Ordinal);
+        if (!selected.SetEquals(tensorNames))
+            throw new InvalidOperationException($"{path}: the imported metadata (encoders {metadata["encoders"]}, layers {metadata["layers"]}) " +
+                $"selects {selected.Count / 2} matrices, not the {tensorNames.Count() / 2} imported; this is a bug in the import");
     }
 
     private static Tensor Fp32Copy(Tensor t)
@@ -236,7 +262,8 @@ public static class ClipLoraImport
         _ => throw new FormatException($"{path}: metadata 'params' is {Describe(value)}, not a list of strings"),
     };
 
-    private static IEnumerable<Tensor> TensorsIn(object? value)
+    /// <summary>Every tensor in an unpickled value, once each (the reader's caller owns them).</summary>
+    internal static IEnumerable<Tensor> TensorsIn(object? value)
     {
         var pending = new Stack<object?>();
         var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);

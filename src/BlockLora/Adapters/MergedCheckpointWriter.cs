@@ -22,21 +22,7 @@ public static class MergedCheckpointWriter
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
             throw new ArgumentException($"checkpoints are written as Float32, Float16 or BFloat16, not {dtype}");
-        if (adapters is not null && !ReferenceEquals(adapters.AttachedTo, model))
-            throw new InvalidOperationException("the adapter set is not attached to this model; attach it before writing a merged checkpoint");
-        bool mergedHere = adapters is { IsMerged: false };
-        if (mergedHere) adapters!.MergeAll();
-        try
-        {
-            foreach (var (slotPath, slot) in model.AdaptableSlots())
-                if (slot.Adapter is not null && !slot.IsMerged)
-                    throw new InvalidOperationException($"{slotPath} holds an unmerged adapter that the written weights would silently drop; merge it or pass its set");
-            WriteState(path, model, adapters, metadata, dtype);
-        }
-        finally
-        {
-            if (mergedHere) adapters!.UnmergeAll();
-        }
+        MergedWeights.Use(model, adapters, () => WriteState(path, model, adapters, metadata, dtype));
     }
 
     private static void WriteState(string path, ClipModel model, AdapterSet? adapters, IReadOnlyDictionary<string, string>? extra, ScalarType dtype)

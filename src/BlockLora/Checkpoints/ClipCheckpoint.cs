@@ -65,15 +65,13 @@ public static class ClipCheckpoint
     }
 
     /// <summary>
-    /// The sizes of the model a checkpoint holds (what <see cref="Load"/> would build) without building it: for the
-    /// safetensors layouts only the header is read (shapes on the meta device, no weights in memory); a TorchScript
-    /// <c>.pt</c> keeps its shapes inside pickled storages, so its tensors are read and disposed before this returns.
-    /// Fails with the same one-line <see cref="CheckpointException"/> as <see cref="Load"/>.
+    /// The sizes of the model a checkpoint holds (what <see cref="Load"/> would build) without building it: only headers
+    /// are read (the safetensors header; a TorchScript <c>.pt</c>'s pickle and code), giving shapes on the meta device
+    /// with no weights in memory. Fails with the same one-line <see cref="CheckpointException"/> as <see cref="Load"/>.
     /// </summary>
     public static ClipConfig ReadConfig(string path, ClipLoadOptions? options = null)
     {
-        // Every tensor made here is the scope's: TorchSharp's ScriptModule takes handles on its submodules' tensors when
-        // disposed and would otherwise leave them (and their storage) to the garbage collector.
+        // Every tensor made here is the scope's, whichever reader made it.
         using var scope = NewDisposeScope();
         var (state, visionHeads, textHeads) = ReadOpenAiState(path, options ?? new ClipLoadOptions(), shapesOnly: true);
         try { return ClipConfigInference.FromOpenAi(state, path, visionHeads, textHeads); }
@@ -98,7 +96,7 @@ public static class ClipCheckpoint
                 if (HuggingFaceClipReader.LooksLikeHfKeys(tensors.Keys)) tensors = HuggingFaceClipReader.ToOpenAi(tensors, path);
                 return (tensors, options.VisionHeads, options.TextHeads);
             default:
-                return (TorchScriptReader.Read(path), options.VisionHeads, options.TextHeads);
+                return (TorchScriptReader.Read(path, shapesOnly), options.VisionHeads, options.TextHeads);
         }
     }
 }

@@ -1,34 +1,29 @@
-using TorchSharp;
+using BlockLora.IO;
 using static TorchSharp.torch;
 
 namespace BlockLora.Checkpoints;
 
 /// <summary>
-/// Reads the parameters and buffers of an OpenAI TorchScript archive (what <c>ViT-B-16.pt</c> is).
-/// libtorch's TorchScript loader restores tensors and TorchScript code but no Python objects, so no
-/// pickled Python runs; nothing in the archive is executed here, only its tensors are copied out.
+/// Reads the parameters and buffers of an OpenAI TorchScript archive (what <c>ViT-B-16.pt</c> is) as data, through
+/// <see cref="TorchScriptArchive"/>: nothing in the archive is compiled or executed, and a damaged archive is one
+/// <see cref="CheckpointException"/> line, never a crash of the process inside libtorch's TorchScript loader.
 /// </summary>
 public static class TorchScriptReader
 {
-    public static Dictionary<string, Tensor> Read(string path)
+    public static Dictionary<string, Tensor> Read(string path, bool shapesOnly = false)
     {
         CheckZip(path);
-        jit.ScriptModule module;
         try
         {
-            module = jit.load(path, DeviceType.CPU);
+            return TorchScriptArchive.ReadState(path, shapesOnly);
         }
-        catch (Exception e)
+        catch (FormatException e)
         {
-            throw new CheckpointException($"{path}: not a readable TorchScript archive ({FirstLine(e.Message)})");
+            throw new CheckpointException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}");
         }
-        using (module)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var state = new Dictionary<string, Tensor>();
-            foreach (var (name, p) in module.named_parameters()) state[name] = p.detach().clone();
-            foreach (var (name, b) in module.named_buffers()) state[name] = b.detach().clone();
-            if (state.Count == 0) throw new CheckpointException($"{path}: the TorchScript archive holds no tensors");
-            return state;
+            throw new CheckpointException($"{path}: cannot read the file ({e.Message})");
         }
     }
 
@@ -38,11 +33,5 @@ public static class TorchScriptReader
         using var stream = File.OpenRead(path);
         if (stream.Read(magic) < 4 || magic[0] != (byte)'P' || magic[1] != (byte)'K')
             throw new CheckpointException($"{path}: not a CLIP checkpoint (expected a TorchScript .pt archive, a .safetensors file or a Hugging Face folder)");
-    }
-
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length > 160 ? line[..160] + "…" : line;
     }
 }

@@ -22,7 +22,10 @@ public static class FewShotRun
     public static IReadOnlyList<RunRecord> Execute(ClipModel model, RunSpec spec, ITrainProgress? progress = null, ResultsStore? store = null)
     {
         progress ??= SilentTrainProgress.Instance;
-        var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
+        spec.CheckClasses();
+        var allClasses = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
+        // A base run trains on the base half only: the new classes' images never reach the few-shot list or the loss.
+        var splits = ClassSubsets.Apply(allClasses, spec.Classes);
         // Zero-shot rows compute in the run's precision too; a training run would cast here anyway.
         ModelPrecision.Apply(model, spec.Train.Precision, DeviceSelection.Parse(spec.Train.Device), progress.OnMessage);
         Directory.CreateDirectory(spec.RunFolder);
@@ -54,13 +57,16 @@ public static class FewShotRun
             }
 
             var records = new List<RunRecord>();
-            foreach (var (evalName, evalSplits) in EvaluationSets(spec, splits))
+            foreach (var (evalName, evalClasses, evalSplits) in EvaluationSets(spec, allClasses))
             {
                 // Zero-shot rows use the dataset's CoOp template; adapted rows the training template (as CLIP-LoRA does).
+                // A half is scored with its own class names only (the new half never sees a base name, nor the reverse).
                 var template = spec.IsZeroShot ? evalSplits.Dataset.PromptTemplate : spec.Train.Template;
                 var result = Evaluator.Evaluate(model, evalSplits.Test, PromptTemplate.Format(template, evalSplits.ClassNames), spec.Train.Device, 64, spec.Train.DataWorkers);
-                progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {splits.Dataset.Name}{(evalName == splits.Dataset.Name ? "" : " → " + evalName)} {(spec.IsZeroShot ? "" : $"{spec.Shots}-shot seed {spec.Seed} ")}top-1 {result.Top1:F2}% ({result.Count} images)");
-                records.Add(Record(spec, splits.Dataset.Name, evalName == splits.Dataset.Name ? "" : evalName, result, adapters, trained));
+                var record = Record(spec, splits.Dataset.Name, evalName == splits.Dataset.Name ? "" : evalName, evalClasses, result, adapters, trained);
+                string half = evalClasses == ClassSubset.All ? "" : $" ({ClassSubsets.Format(evalClasses)} classes)";
+                progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {splits.Dataset.Name}{(evalName == splits.Dataset.Name ? "" : " → " + evalName)}{half} {(spec.IsZeroShot ? "" : $"{spec.Shots}-shot seed {spec.Seed} ")}top-1 {result.Top1:F2}% ({result.Count} images, {record.SkippedImages} unreadable skipped)");
+                records.Add(record);
             }
             store.Append(records.ToArray());
             return records;
@@ -91,8 +97,9 @@ public static class FewShotRun
         {
             var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(dataset));
             var result = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(spec.Train.Template, splits.ClassNames), spec.Train.Device, 64, spec.Train.DataWorkers);
-            progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images)");
-            records.Add(Record(spec, source, splits.Dataset.Name, result, adapters, trained: null));
+            var record = Record(spec, source, splits.Dataset.Name, ClassSubset.All, result, adapters, trained: null);
+            progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images, {record.SkippedImages} unreadable skipped)");
+            records.Add(record);
         }
         ResultsStore.In(spec.ResultsDir).Append(records.ToArray());
         return records;
@@ -103,11 +110,12 @@ public static class FewShotRun
     /// identifies the run set (its <see cref="RunRecord.RunId"/>, which <see cref="FinishedRuns"/> looks up to skip finished
     /// runs) and no measurement yet; <see cref="Record"/> fills in the measurements.
     /// </summary>
-    public static RunRecord Identity(RunSpec spec, string evalDataset = "")
+    /// <param name="evalClasses">The half the row is scored on, when not the run's own (the new half of a base run).</param>
+    public static RunRecord Identity(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null)
     {
         var adapter = spec.ResolvedAdapter;
         bool zeroShot = spec.IsZeroShot;
-        var identity = RunIdentity.Of(spec, evalDataset);
+        var identity = RunIdentity.Of(spec, evalDataset, evalClasses);
         return new RunRecord
         {
             RunId = identity.Id,
@@ -128,6 +136,7 @@ public static class FewShotRun
             Precision = PrecisionSelection.Name(spec.ComputeDType),
             Backbone = spec.Backbone,
             GitCommit = GitInfo.Commit,
+            Classes = ClassSubsets.Format(evalClasses ?? spec.Classes),
         };
     }
 
@@ -142,18 +151,20 @@ public static class FewShotRun
         return FewShotSplitFile.Read(spec.SplitFile, splits.Location.ImageDirectory);
     }
 
-    private static IEnumerable<(string Name, DatasetSplits Splits)> EvaluationSets(RunSpec spec, DatasetSplits own)
+    /// <summary>The run's own dataset on each half it is scored on (<see cref="RunSpec.ScoredClasses"/>), then every eval-on dataset on all its classes.</summary>
+    internal static IEnumerable<(string Name, ClassSubset Classes, DatasetSplits Splits)> EvaluationSets(RunSpec spec, DatasetSplits own)
     {
-        yield return (own.Dataset.Name, own);
+        foreach (var subset in spec.ScoredClasses) yield return (own.Dataset.Name, subset, ClassSubsets.Apply(own, subset));
         foreach (var other in spec.AlsoEvaluateOn)
         {
             var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(other));
-            yield return (splits.Dataset.Name, splits);
+            yield return (splits.Dataset.Name, ClassSubset.All, splits);
         }
     }
 
-    private static RunRecord Record(RunSpec spec, string dataset, string evalDataset, EvalResult result, AdapterSet? adapters, TrainResult? trained) =>
-        Identity(spec) with
+    private static RunRecord Record(RunSpec spec, string dataset, string evalDataset, ClassSubset evalClasses, EvalResult result, AdapterSet? adapters, TrainResult? trained) =>
+        // The row's own identity: an eval-on row or a new-half row is another row of the same run, with its own id.
+        Identity(spec, evalDataset, evalClasses == spec.Classes ? null : evalClasses) with
         {
             Dataset = dataset,
             EvalDataset = evalDataset,
@@ -162,5 +173,7 @@ public static class FewShotRun
             TrainableParameters = adapters?.TrainableParameters().Sum(p => p.numel()) ?? 0,
             TrainSeconds = trained?.Seconds ?? 0,
             PeakMemoryBytes = trained?.PeakMemoryBytes ?? PeakMemory.Peak(),
+            // Training's skips count in every row of the run: each row's accuracy comes from that adapter.
+            SkippedImages = (trained?.SkippedImages ?? 0) + result.Skipped,
         };
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BlockLora.Adapters;
+using BlockLora.Data;
 using BlockLora.Torch;
 
 namespace BlockLora.Experiments;
@@ -24,7 +25,8 @@ public sealed record RunIdentity(string Json, string Id)
     /// <summary>The first 12 hex digits: enough to tell runs of one grid apart in a folder name.</summary>
     public string ShortId => Id[..12];
 
-    public static RunIdentity Of(RunSpec spec, string evalDataset = "")
+    /// <param name="evalClasses">The half a row is scored on when it is not the run's own (the new half of a base run).</param>
+    public static RunIdentity Of(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null)
     {
         var train = spec.Train;
         var config = new JsonObject
@@ -37,6 +39,9 @@ public sealed record RunIdentity(string Json, string Id)
             ["device"] = spec.Train.Device.StartsWith("cuda", StringComparison.Ordinal) ? "cuda" : spec.Train.Device,
             ["precision"] = PrecisionSelection.Name(spec.ComputeDType),
         };
+        // Only when not all, so that runs on every class keep the ids they had before subsets existed.
+        if (spec.Classes != ClassSubset.All) config["classes"] = ClassSubsets.Format(spec.Classes);
+        if (evalClasses is { } scored && scored != spec.Classes) config["eval_classes"] = ClassSubsets.Format(scored);
         if (spec.IsZeroShot)
         {
             config["template"] = spec.ResolveDataset(evalDataset.Length == 0 ? spec.Dataset : evalDataset).PromptTemplate;

@@ -28,6 +28,11 @@ public sealed record RunSpec
     /// <summary>Few-shot file list to use instead of sampling (a 2SFS .jsonl or this project's selection .json).</summary>
     public string? SplitFile { get; init; }
     public bool Resume { get; init; } = true;
+    /// <summary>
+    /// The classes the run trains and is scored on (<see cref="ClassSubsets"/>): all, or base, which is scored on both
+    /// halves of the base-to-new split. Training on the new half is refused: those classes must stay unseen.
+    /// </summary>
+    public ClassSubset Classes { get; init; } = ClassSubset.All;
     /// <summary>CoOp-layout datasets outside the catalog (see <see cref="DatasetInfo.CustomCoOp"/>) that <see cref="Dataset"/> and <see cref="AlsoEvaluateOn"/> may name.</summary>
     public IReadOnlyList<DatasetInfo> CustomDatasets { get; init; } = [];
 
@@ -35,6 +40,16 @@ public sealed record RunSpec
     public DatasetInfo ResolveDataset(string name) => DatasetCatalog.Resolve(name, CustomDatasets);
 
     public bool IsZeroShot => Method == AdapterMethod.ZeroShot;
+
+    /// <summary>The class subsets this run is scored on: its own, and the new half too for a base run.</summary>
+    public IReadOnlyList<ClassSubset> ScoredClasses => Classes == ClassSubset.Base ? [ClassSubset.Base, ClassSubset.New] : [Classes];
+
+    /// <summary>Refuses training on the new half (base-to-new keeps those classes unseen; zero-shot may score them).</summary>
+    public void CheckClasses()
+    {
+        if (!IsZeroShot && Classes == ClassSubset.New)
+            throw new ArgumentException("training on the new classes would make them seen: train with --classes base (its runs are scored on the new half too), or score new classes zero-shot");
+    }
 
     /// <summary>The adapter this run trains: <see cref="Adapter"/> with the run's method, its block count and its seed.</summary>
     public AdapterConfig ResolvedAdapter => Adapter with { Method = Method, Blocks = Method.Blocks(Adapter.Blocks), Seed = Seed };

@@ -1,5 +1,6 @@
 using BlockLora.Checkpoints;
 using BlockLora.Clip;
+using BlockLora.Data;
 using BlockLora.Results;
 using BlockLora.Training;
 
@@ -29,6 +30,9 @@ public static class Sweep
         if (finished.OlderFormatRows > 0)
             progress.OnMessage($"sweep: {finished.OlderFormatRows} row(s) under {config.ResultsDir} were written before runs had ids; they record too few settings to match any run and are kept as they are");
         var pending = mine.Where(r => !finished.Contains(r.Identity.Id)).ToList();
+        // A broken split file or a missing image stops the sweep here, before a model is loaded or a run folder written.
+        foreach (var data in pending.GroupBy(r => (r.Spec.DataRoot, r.Spec.CustomDatasets)))
+            DataCheck.RequireUsable(data.Key.DataRoot, data.SelectMany(r => r.Spec.AlsoEvaluateOn.Prepend(r.Spec.Dataset)).Distinct(), data.Key.CustomDatasets);
         string shardText = process.Shard.Count > 1 ? $" (shard {process.Shard}: {mine.Count} of them)" : "";
         progress.OnMessage($"sweep: {runs.Count} runs{shardText}, {mine.Count - pending.Count} already finished, {pending.Count} to run");
         var store = process.StoreName is null ? ResultsFolder.In(config.ResultsDir).Shared : ResultsFolder.In(config.ResultsDir).Own(process.StoreName);

@@ -73,6 +73,7 @@ public sealed record SweepConfig
         try
         {
             RunSettings.Complete(spec);
+            spec.CheckClasses();
             if (spec.IsZeroShot) return;
             spec.ResolvedAdapter.Validate();
             spec.Train.Validate(spec.Shots);

@@ -17,6 +17,8 @@ internal enum PickleGlobalKind
     Tuple,
     Bytes,
     CodecsEncode,
+    /// <summary>A TorchScript class (<c>__torch__.…</c>); only allowed where the reader opts in.</summary>
+    ScriptClass,
 }
 
 /// <summary>
@@ -56,6 +58,11 @@ internal sealed record PickleGlobal(string Module, string Name, PickleGlobalKind
             return new(module, name, PickleGlobalKind.StorageClass, dtype);
         return null;
     }
+
+    /// <summary>Whether a global names a TorchScript class: module <c>__torch__</c> or below it, and a plain identifier.</summary>
+    public static bool IsScriptClass(string module, string name) =>
+        (module == "__torch__" || module.StartsWith("__torch__.", StringComparison.Ordinal))
+        && name.Length > 0 && !char.IsDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     /// <summary>Python 3's unpickler maps these Python 2 module names back (fix_imports); so do we.</summary>
     public static string MapPython2Module(string module) => module switch

@@ -23,6 +23,7 @@ internal sealed class RestrictedUnpickler
     private readonly string source;
     private readonly Func<object?[], object> persistentLoad;
     private readonly Func<object?[], Tensor> rebuildTensor;
+    private readonly bool allowScriptObjects;
     private readonly List<object?> stack = new();
     private readonly Stack<int> marks = new();
     private readonly Dictionary<long, object?> memo = new();
@@ -33,12 +34,18 @@ internal sealed class RestrictedUnpickler
     /// <param name="source">What to call the pickle in messages, e.g. "model.pt: archive/data.pkl".</param>
     /// <param name="persistentLoad">Resolves a persistent id (torch: a storage tuple) to an object.</param>
     /// <param name="rebuildTensor">Implements <c>torch._utils._rebuild_tensor_v2(*args)</c>.</param>
-    public RestrictedUnpickler(byte[] data, string source, Func<object?[], object> persistentLoad, Func<object?[], Tensor> rebuildTensor)
+    /// <param name="allowScriptObjects">
+    /// Reads objects of TorchScript classes (<c>__torch__.…</c>, what a TorchScript archive's data.pkl is made of) as
+    /// <see cref="TorchScriptObject"/>s. Their construction is data only (NEWOBJ with no arguments, then BUILD with an
+    /// attribute dict), so this runs nothing either; it is off for torch.save files, which never hold them.
+    /// </param>
+    public RestrictedUnpickler(byte[] data, string source, Func<object?[], object> persistentLoad, Func<object?[], Tensor> rebuildTensor, bool allowScriptObjects = false)
     {
         this.data = data;
         this.source = source;
         this.persistentLoad = persistentLoad;
         this.rebuildTensor = rebuildTensor;
+        this.allowScriptObjects = allowScriptObjects;
     }
 
     public object? Load()
@@ -206,6 +213,7 @@ internal sealed class RestrictedUnpickler
     private object ResolveGlobal(string module, string name)
     {
         module = PickleGlobal.MapPython2Module(module);
+        if (allowScriptObjects && PickleGlobal.IsScriptClass(module, name)) return new PickleGlobal(module, name, PickleGlobalKind.ScriptClass);
         return PickleGlobal.Resolve(module, name)
             ?? throw new PickleSecurityException(
                 $"{source}: refuses to load global '{module}.{name}' (only tensors, containers and plain values are read; nothing in a file is executed)",
@@ -283,6 +291,7 @@ internal sealed class RestrictedUnpickler
         // Only classes whose construction is pure data; NEWOBJ calls cls.__new__(cls, *args) in Python.
         if (cls is PickleGlobal { Kind: PickleGlobalKind.OrderedDict } && args.Length == 0) return new Dictionary<object, object?>();
         if (cls is PickleGlobal { Kind: PickleGlobalKind.Set } && args.Length == 0) return new HashSet<object?>();
+        if (cls is PickleGlobal { Kind: PickleGlobalKind.ScriptClass } script && args.Length == 0) return new TorchScriptObject(script.FullName);
         throw Fail($"NEWOBJ on {Describe(cls)} is not allowed");
     }
 
@@ -292,6 +301,15 @@ internal sealed class RestrictedUnpickler
         // (module versions), which a reader of tensors does not need; refusing would reject ordinary
         // state dicts, so the state is dropped. On anything else it would mean running __setstate__.
         if (target is Dictionary<object, object?>) return;
+        if (target is TorchScriptObject script)
+        {
+            // TorchScript's pickler writes a module's attributes as one string-keyed dict, once.
+            if (script.Attributes is not null) throw Fail($"BUILD twice on '{script.QualifiedName}'");
+            if (state is not Dictionary<object, object?> attributes || attributes.Keys.Any(k => k is not string))
+                throw Fail($"BUILD on '{script.QualifiedName}' with {Describe(state)}, not an attribute dict");
+            script.Attributes = attributes.ToDictionary(p => (string)p.Key, p => p.Value, StringComparer.Ordinal);
+            return;
+        }
         throw Fail($"BUILD on {Describe(target)} is not allowed");
     }
 
@@ -409,6 +427,7 @@ internal sealed class RestrictedUnpickler
         null => "None",
         PickleGlobal g => $"'{g.FullName}'",
         Tensor => "a tensor",
+        TorchScriptObject script => $"a '{script.QualifiedName}' object",
         _ => $"a {value.GetType().Name}",
     };
 

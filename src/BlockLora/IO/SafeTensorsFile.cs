@@ -39,54 +39,26 @@ public static class SafeTensorsFile
             throw new FormatException($"{path}: not a safetensors file (header length {headerLength} does not fit a {length}-byte file)");
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new FormatException("empty header");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new FormatException($"{path}: not a safetensors file (header is not a JSON object)");
-        }
-
         long dataStart = 8 + (long)headerLength;
         long dataLength = length - dataStart;
-        var metadata = new Dictionary<string, string>();
+        var (entries, metadata) = ParseHeader(headerBytes, path, dataLength);
+
         var tensors = new Dictionary<string, Tensor>();
         try
         {
-            foreach (var (name, node) in header)
+            foreach (var entry in entries)
             {
-                if (name == "__metadata__")
-                {
-                    foreach (var (k, v) in node?.AsObject() ?? new JsonObject())
-                        metadata[k] = v?.GetValue<string>() ?? "";
-                    continue;
-                }
-                var entry = node?.AsObject() ?? throw new FormatException($"{path}: tensor '{name}' has no header entry");
-                string dtypeName = entry["dtype"]?.GetValue<string>() ?? throw new FormatException($"{path}: tensor '{name}' has no dtype");
-                long[] shape = entry["shape"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray()
-                    ?? throw new FormatException($"{path}: tensor '{name}' has no shape");
-                var offsets = entry["data_offsets"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray();
-                if (offsets is not { Length: 2 }) throw new FormatException($"{path}: tensor '{name}' has no data_offsets");
-                var (dtype, elementSize) = ParseDType(dtypeName, path, name);
-                long count = shape.Aggregate(1L, (a, b) => a * b);
-                long begin = offsets[0], end = offsets[1];
-                if (begin < 0 || end < begin || end > dataLength)
-                    throw new FormatException($"{path}: tensor '{name}' lies outside the file (bytes {begin}..{end} of {dataLength}); the file is truncated or corrupt");
-                if (end - begin != count * elementSize)
-                    throw new FormatException($"{path}: tensor '{name}' has {end - begin} bytes but shape [{string.Join(",", shape)}] of {dtypeName} needs {count * elementSize}");
                 if (shapesOnly)
                 {
-                    tensors[name] = torch.empty(shape, dtype, device: Meta);
+                    tensors[entry.Name] = torch.empty(entry.Shape, entry.DType, device: Meta);
                     continue;
                 }
-                var bytes = new byte[end - begin];
-                stream.Position = dataStart + begin;
+                var bytes = new byte[entry.End - entry.Begin];
+                stream.Position = dataStart + entry.Begin;
                 stream.ReadExactly(bytes);
-                var tensor = torch.empty(shape, dtype);
+                var tensor = torch.empty(entry.Shape, entry.DType);
                 if (bytes.Length > 0) tensor.bytes = bytes;
-                tensors[name] = tensor;
+                tensors[entry.Name] = tensor;
             }
         }
         catch
@@ -95,6 +67,117 @@ public static class SafeTensorsFile
             throw;
         }
         return new Contents(tensors, metadata);
+    }
+
+    private sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);
+
+    /// <summary>
+    /// Checks every header field before anything is allocated from it: the header is the one part of the file a writer
+    /// (or an attacker) controls freely, so a shape, an offset or a count is a claim to verify, never a size to trust.
+    /// </summary>
+    private static (List<Entry>, Dictionary<string, string>) ParseHeader(byte[] headerBytes, string path, long dataLength)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(headerBytes);
+        }
+        catch (JsonException)
+        {
+            throw new FormatException($"{path}: not a safetensors file (header is not a JSON object)");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new FormatException($"{path}: not a safetensors file (header is not a JSON object)");
+            var entries = new List<Entry>();
+            var metadata = new Dictionary<string, string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                string name = property.Name;
+                // JSON allows a repeated key and readers disagree on which one wins; a tensor must have one meaning.
+                if (!seen.Add(name)) throw new FormatException($"{path}: '{name}' appears twice in the header");
+                if (name == "__metadata__")
+                {
+                    ReadMetadata(property.Value, path, metadata);
+                    continue;
+                }
+                entries.Add(ReadEntry(name, property.Value, path, dataLength));
+            }
+            CheckNoOverlap(entries, path);
+            return (entries, metadata);
+        }
+    }
+
+    private static void ReadMetadata(JsonElement node, string path, Dictionary<string, string> metadata)
+    {
+        if (node.ValueKind == JsonValueKind.Null) return;
+        if (node.ValueKind != JsonValueKind.Object) throw new FormatException($"{path}: __metadata__ is not a map of strings");
+        foreach (var item in node.EnumerateObject())
+        {
+            metadata[item.Name] = item.Value.ValueKind switch
+            {
+                JsonValueKind.String => item.Value.GetString()!,
+                JsonValueKind.Null => "",
+                _ => throw new FormatException($"{path}: __metadata__ '{item.Name}' is not a string"),
+            };
+        }
+    }
+
+    private static Entry ReadEntry(string name, JsonElement node, string path, long dataLength)
+    {
+        if (node.ValueKind != JsonValueKind.Object) throw new FormatException($"{path}: tensor '{name}' has no header entry");
+        if (!node.TryGetProperty("dtype", out var dtypeNode) || dtypeNode.ValueKind != JsonValueKind.String)
+            throw new FormatException($"{path}: tensor '{name}' has no dtype");
+        string dtypeName = dtypeNode.GetString()!;
+        long[] shape = ReadIntegers(node, "shape", name, path)
+            ?? throw new FormatException($"{path}: tensor '{name}' has no shape (a list of non-negative integers)");
+        long[] offsets = ReadIntegers(node, "data_offsets", name, path) is { Length: 2 } pair ? pair
+            : throw new FormatException($"{path}: tensor '{name}' has no data_offsets (two non-negative integers)");
+        var (dtype, elementSize) = ParseDType(dtypeName, path, name);
+        long begin = offsets[0], end = offsets[1];
+        if (end < begin || end > dataLength)
+            throw new FormatException($"{path}: tensor '{name}' lies outside the file (bytes {begin}..{end} of {dataLength}); the file is truncated or corrupt");
+        long needed;
+        try
+        {
+            needed = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * elementSize);
+        }
+        catch (OverflowException)
+        {
+            throw new FormatException($"{path}: tensor '{name}' has shape [{string.Join(",", shape)}], more {dtypeName} elements than can exist");
+        }
+        if (end - begin != needed)
+            throw new FormatException($"{path}: tensor '{name}' has {end - begin} bytes but shape [{string.Join(",", shape)}] of {dtypeName} needs {needed}");
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    /// <returns>The integers, or null when the field is absent, not a list, or holds anything but integers in 0..2^63-1.</returns>
+    private static long[]? ReadIntegers(JsonElement node, string field, string name, string path)
+    {
+        if (!node.TryGetProperty(field, out var list) || list.ValueKind != JsonValueKind.Array) return null;
+        var values = new long[list.GetArrayLength()];
+        int i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long value) || value < 0)
+                throw new FormatException($"{path}: tensor '{name}' has {field} {list.GetRawText()}; expected non-negative integers");
+            values[i++] = value;
+        }
+        return values;
+    }
+
+    /// <summary>The format gives every tensor its own bytes (the reference reader refuses overlaps too); two tensors on one range mean a corrupt header.</summary>
+    private static void CheckNoOverlap(List<Entry> entries, string path)
+    {
+        Entry? previous = null;
+        foreach (var entry in entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin))
+        {
+            if (previous is not null && entry.Begin < previous.End)
+                throw new FormatException($"{path}: tensors '{previous.Name}' (bytes {previous.Begin}..{previous.End}) and '{entry.Name}' (bytes {entry.Begin}..{entry.End}) overlap; the header is corrupt");
+            previous = entry;
+        }
     }
 
     /// <summary>Writes tensors (moved to CPU, contiguous) and metadata atomically.</summary>

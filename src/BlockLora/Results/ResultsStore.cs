@@ -18,7 +18,7 @@ public sealed class ResultsStore(string path)
     [
         "schema_version", "dataset", "eval_dataset", "shots", "seed", "method", "rank", "blocks", "alpha", "targets", "encoders",
         "iterations", "accuracy", "trainable_parameters", "train_seconds", "peak_memory_bytes", "device", "backbone",
-        "git_commit", "date", "precision", "run_id", "config",
+        "git_commit", "date", "precision", "run_id", "config", "skipped_images", "classes",
     ];
 
     /// <summary>The file name of the store inside a results folder.</summary>
@@ -73,6 +73,9 @@ public sealed class ResultsStore(string path)
                 Backbone = Get("backbone"),
                 GitCommit = Get("git_commit"),
                 Date = DateTimeOffset.TryParse(Get("date"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : default,
+                // Added at the end within schema 1: files written before it have no such column and read as 0.
+                SkippedImages = long.TryParse(Get("skipped_images"), CultureInfo.InvariantCulture, out var skipped) ? skipped : 0,
+                Classes = Get("classes") is { Length: > 0 } classes ? classes : "all",
             });
         }
         return rows;
@@ -113,7 +116,7 @@ public sealed class ResultsStore(string path)
             r.Blocks.ToString(CultureInfo.InvariantCulture), F(r.Alpha), r.Targets, r.Encoders,
             r.Iterations.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), r.TrainableParameters.ToString(CultureInfo.InvariantCulture),
             F(r.TrainSeconds), r.PeakMemoryBytes.ToString(CultureInfo.InvariantCulture), r.Device, r.Backbone, r.GitCommit,
-            r.Date.ToString("o", CultureInfo.InvariantCulture), r.Precision, r.RunId, r.Config,
+            r.Date.ToString("o", CultureInfo.InvariantCulture), r.Precision, r.RunId, r.Config, r.SkippedImages.ToString(CultureInfo.InvariantCulture), r.Classes,
         ];
     }
 

@@ -18,10 +18,14 @@ public sealed record MethodSummary(
     long TrainableParameters,
     double TrainSeconds,
     long PeakMemoryBytes,
-    string Settings)
+    string Settings,
+    string Classes = "all")
 {
     /// <summary>Where the accuracy was measured: the evaluation dataset when it differs from the training one.</summary>
     public string Target => EvalDataset.Length == 0 ? Dataset : EvalDataset;
+
+    /// <summary>Whether the rows were scored on every class (the few-shot protocol) rather than one half of base-to-new.</summary>
+    public bool IsAllClasses => Classes == "all";
 
     /// <summary>"Block-LoRA r=2 n=8", "LoRA r=2", "zero-shot".</summary>
     public string Label => Method.Label(Rank, Blocks);
@@ -48,7 +52,7 @@ public static class ResultsSummary
                 double std = accuracies.Length > 1 ? Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / (accuracies.Length - 1)) : 0;
                 return new MethodSummary(first.Backbone, first.Dataset, first.EvalDataset, first.Method, first.Shots, first.Rank, first.Blocks,
                     first.Iterations, mean, std, accuracies.Length, (long)g.Average(r => r.TrainableParameters), g.Average(r => r.TrainSeconds),
-                    (long)g.Average(r => r.PeakMemoryBytes), g.Key);
+                    (long)g.Average(r => r.PeakMemoryBytes), g.Key, first.Classes);
             })
             .OrderBy(s => s.Dataset, StringComparer.Ordinal).ThenBy(s => s.EvalDataset, StringComparer.Ordinal)
             .ThenBy(s => s.Method).ThenBy(s => s.Shots).ThenBy(s => s.Rank).ThenBy(s => s.Blocks).ThenBy(s => s.Settings, StringComparer.Ordinal)

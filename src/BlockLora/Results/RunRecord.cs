@@ -35,4 +35,14 @@ public sealed record RunRecord
     public string EvalDataset { get; init; } = "";
     public string GitCommit { get; init; } = "";
     public DateTimeOffset Date { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// Images the loader could not decode and skipped, in training and in this row's evaluation together (rows written
+    /// before the column existed read as 0). Non-zero means the row measured fewer images than the split names.
+    /// </summary>
+    public long SkippedImages { get; init; }
+    /// <summary>
+    /// The classes this row was scored on: all, or base / new of the base-to-new split (a base run has a row for each
+    /// half; rows written before the column existed read as all).
+    /// </summary>
+    public string Classes { get; init; } = "all";
 }

@@ -54,13 +54,16 @@ public class AdapterInteropTests
         return (ReferenceClip.EncodeImage(state, pixels, heads: 2, patch: 8), ReferenceClip.EncodeText(state, Fixtures.Expected("tokens"), heads: 1));
     }
 
-    private static Dictionary<string, Tensor> Encode(string adapterPath, bool merge)
+    private static Dictionary<string, Tensor> Encode(string adapterPath, bool merge) => Encode(adapterPath, merge, Images);
+
+    /// <summary>Runs <c>encode</c> on fixture images and texts with an adapter (the same job the CLI runs) and returns its output tensors.</summary>
+    internal static Dictionary<string, Tensor> Encode(string adapterPath, bool merge, IReadOnlyList<string> images)
     {
         string output = Path.Combine(Fixtures.TempDir(), "out.safetensors");
         EncodeJob.Run(new EncodeRequest
         {
             ModelPath = Fixtures.ClipTiny("openai.safetensors"),
-            Images = Images.Select(Fixtures.ClipTiny).ToList(),
+            Images = images.Select(Fixtures.ClipTiny).ToList(),
             TextsFile = Fixtures.ClipTiny("texts.json"),
             OutputPath = output,
             AdapterPath = adapterPath,
@@ -127,11 +130,13 @@ public class AdapterInteropTests
             ClipLoraImport.Convert(pt, converted, model.Config);
 
         var (image, text) = ReferenceFeatures(adapter);
+        // The .pt itself too: encode imports it for the model it loaded.
+        foreach (string file in new[] { converted, pt })
         foreach (bool merge in new[] { false, true })
         {
-            var got = Encode(converted, merge);
-            Assert.True(RelativeError(got["image_features"], image) < 1e-4);
-            Assert.True(RelativeError(got["text_features"], text) < 1e-4);
+            var got = Encode(file, merge);
+            Assert.True(RelativeError(got["image_features"], image) < 1e-4, $"{Path.GetFileName(file)} merge={merge}");
+            Assert.True(RelativeError(got["text_features"], text) < 1e-4, $"{Path.GetFileName(file)} merge={merge}");
         }
     }
 }
@@ -148,7 +153,11 @@ public class AdapterTensorNamesTests
         ];
         Assert.Equal(AdapterTargets.Q | AdapterTargets.O | AdapterTargets.CFc, AdapterTensorNames.Targets(names));
         Assert.Equal(AdapterEncoders.Both, AdapterTensorNames.Encoders(names));
-        Assert.Equal(LayerSelection.Of([3, 5]), AdapterTensorNames.Layers(names));
+        // Text block 5 and vision block 3: a shared selection 3,5 would name blocks the file does not hold.
+        Assert.Equal(LayerSelection.Parse("text:5;vision:3"), AdapterTensorNames.Layers(names));
         Assert.Equal(AdapterEncoders.Vision, AdapterTensorNames.Encoders(names.Take(2)));
+        Assert.Equal(LayerSelection.Of([3]), AdapterTensorNames.Layers(names.Take(2)));
+        string[] same = ["visual.transformer.resblocks.1.attn.q_proj.lora_A", "transformer.resblocks.1.attn.q_proj.lora_A"];
+        Assert.Equal("1", AdapterTensorNames.Layers(same).ToString());
     }
 }

@@ -147,6 +147,25 @@ public sealed class ClipLoraImportTests : IDisposable
     }
 
     [Fact]
+    public void Empty_weights_are_refused_at_import_naming_the_position_and_the_layer_counts()
+    {
+        // 'up' is blocks 8-11: on a CLIP of 2 + 2 layers apply_lora adapts nothing and save_lora writes weights = {}.
+        string path = WriteClipLora("empty.pt", position: "up", edit: c => Weights(c).Clear());
+        string output = files.PathOf("empty.safetensors");
+        var e = Assert.Throws<FormatException>(() => ClipLoraImport.Convert(path, output, 2, 2));
+        Assert.Equal($"{path}: 'weights' is empty: encoder 'both' with position 'up' selects no attention block of a CLIP with 2 text and 2 vision layers, so there is no adapter to import", e.Message);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Empty_weights_for_a_position_that_selects_blocks_are_refused_with_the_counts()
+    {
+        string path = WriteClipLora("empty.pt", edit: c => Weights(c).Clear());
+        var e = Assert.Throws<FormatException>(() => ClipLoraImport.Read(path, 12, 24));
+        Assert.Equal($"{path}: has 0 'layer_<i>' entries but encoder 'both' with position 'all' selects 36 attention blocks (12 text + 24 vision) of a CLIP with 12 text and 24 vision layers", e.Message);
+    }
+
+    [Fact]
     public void Vision_only_file_maps_layer_0_to_the_first_vision_block()
     {
         string path = WriteClipLora("vision.pt", encoder: "vision");

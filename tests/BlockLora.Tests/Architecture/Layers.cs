@@ -13,7 +13,7 @@ public static class Layers
 {
     public static readonly string[] Core =
     [
-        "Native", "Torch", "IO", "Text", "Imaging", "Clip", "Checkpoints", "Adapters", "Data", "Training", "Evaluation",
+        "Native", "Torch", "IO", "Text", "Imaging", "Clip", "Checkpoints", "Adapters", "Interop", "Data", "Training", "Evaluation",
         "Inference", "Results", "Experiments", "Cluster",
     ];
 

@@ -92,9 +92,7 @@ public partial class SlurmSweepTests(ITestOutputHelper output)
         Assert.Single(Directory.GetFiles(SlurmLogDir(results), $"{secondJob}_*.out"));
         output.WriteLine(BloraProcess.RunWith(env, longSweep.ArgsFor([SweepFixture.Datasets[0]], results, "--status")).Stdout);
         output.WriteLine($"Slurm sweep test: {watch.Elapsed.TotalSeconds:F0} s");
-        // .ci/run sets this to report how long the cluster test took in CI (timings are reported, never asserted).
-        if (Environment.GetEnvironmentVariable("BLORA_TEST_TIMINGS") is { Length: > 0 } timings)
-            File.AppendAllText(timings, $"Slurm job-array sweep test (cluster start, local + 3-task array, scancel, resubmit): {watch.Elapsed.TotalSeconds:F0} s\n");
+        TestTimings.Report($"Slurm job-array sweep test (cluster start, local + 3-task array, scancel, resubmit): {watch.Elapsed.TotalSeconds:F0} s");
     }
 
     private static string JobId(string stdout) => Regex.Match(stdout, @"submitted job ([0-9]+)") is { Success: true } m ? m.Groups[1].Value

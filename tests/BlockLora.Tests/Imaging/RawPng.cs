@@ -52,7 +52,7 @@ internal static class RawPng
         output.Write(word);
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    internal static uint Crc32(ReadOnlySpan<byte> bytes)
     {
         uint crc = 0xFFFFFFFF;
         foreach (byte b in bytes)

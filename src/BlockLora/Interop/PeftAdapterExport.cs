@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BlockLora.Adapters;
+using BlockLora.IO;
+using static TorchSharp.torch;
+
+namespace BlockLora.Interop;
+
+/// <summary>
+/// Writes an adapter of this project as a PEFT LoRA adapter for a Hugging Face <c>CLIPModel</c>, which stock
+/// <c>peft</c> loads with no custom code. A Block-LoRA adapter goes out as its exact LoRA equivalent,
+/// ΔW = s·B·[A_s, …, A_s]: <c>lora_A</c> is A_s tiled n times along the input (more numbers on disk, identical
+/// outputs), and n and A_s's shape are kept in the safetensors metadata so an import can restore it. PEFT's scaling is
+/// the adapter's: alpha/√r is <c>use_rslora: true</c>, alpha/r is false. <c>target_modules</c> lists the adapted
+/// modules by full name, so per-encoder layer selections are kept exactly.
+/// </summary>
+public static class PeftAdapterExport
+{
+    public sealed record Result(string Folder, string BaseModelName, IReadOnlyList<string> TargetModules, long Parameters);
+
+    /// <param name="baseModelName">The <c>base_model_name_or_path</c>; null infers OpenAI's release from the sizes the adapter records, or leaves it empty.</param>
+    public static Result Write(string adapterPath, string outDir, string? baseModelName = null, bool force = false)
+    {
+        using var adapter = AdapterFile.Read(adapterPath);
+        var config = adapter.Config;
+        string model = baseModelName ?? (adapter.BaseFingerprintText is { } f ? HfClipConfigFile.OpenAiModelId(f) : null) ?? "";
+        var modules = new List<string>();
+        long parameters = 0;
+        AtomicFolder.Write(outDir, staging =>
+        {
+            using var scope = NewDisposeScope();
+            var tensors = new List<KeyValuePair<string, Tensor>>();
+            foreach (var path in adapter.MatrixPaths)
+            {
+                adapter.TryGet(path, out var a, out var b);
+                string module = HfClipNames.ToHf(path);
+                modules.Add(module);
+                var dense = config.Blocks > 1 ? a.repeat(1, config.Blocks) : a; // the exact LoRA equivalent of shared blocks
+                tensors.Add(new(PeftNames.LoraA(module), dense.contiguous()));
+                tensors.Add(new(PeftNames.LoraB(module), b.contiguous()));
+                parameters += dense.numel() + b.numel();
+            }
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["format"] = "pt",
+                ["blora.method"] = AdapterMethods.Format(config.Method),
+                ["blora.blocks"] = config.Blocks.ToString(CultureInfo.InvariantCulture),
+                ["blora.source"] = Path.GetFileName(adapterPath),
+            };
+            if (config.Blocks > 1 && adapter.MatrixPaths.Count > 0 && adapter.TryGet(adapter.MatrixPaths[0], out var first, out _))
+                metadata["blora.block_shape"] = $"[{first.shape[0]}, {first.shape[1]}]";
+            SafeTensorsFile.Save(Path.Combine(staging, PeftNames.WeightsFileName), tensors, metadata);
+            File.WriteAllText(Path.Combine(staging, PeftNames.ConfigFileName), Config(config, modules, model).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        }, replaceNonEmpty: force);
+        return new Result(outDir, model, modules, parameters);
+    }
+
+    /// <summary>
+    /// The fields of PEFT's <c>LoraConfig</c> (peft <c>tuners/lora/config.py</c>) that say what this adapter is. Newer
+    /// fields (use_dora, lora_bias, exclude_modules) are left out: their defaults are what this adapter is, and older
+    /// peft releases refuse keys they do not know.
+    /// </summary>
+    public static JsonObject Config(AdapterConfig config, IEnumerable<string> modules, string baseModelName)
+    {
+        var targets = new JsonArray();
+        foreach (var m in modules.Order(StringComparer.Ordinal)) targets.Add(m);
+        return new JsonObject
+        {
+            ["peft_type"] = "LORA",
+            ["task_type"] = null,
+            ["base_model_name_or_path"] = baseModelName.Length == 0 ? null : baseModelName,
+            ["revision"] = null,
+            ["inference_mode"] = true,
+            ["r"] = config.Rank,
+            ["lora_alpha"] = config.Alpha == Math.Floor(config.Alpha) && Math.Abs(config.Alpha) < int.MaxValue ? JsonValue.Create((int)config.Alpha) : JsonValue.Create(config.Alpha),
+            ["lora_dropout"] = config.Dropout,
+            ["use_rslora"] = config.Scaling == ScalingRule.AlphaOverSqrtRank,
+            ["target_modules"] = targets,
+            ["bias"] = "none",
+            ["fan_in_fan_out"] = false,
+            ["modules_to_save"] = null,
+            ["init_lora_weights"] = true,
+            ["layers_to_transform"] = null,
+            ["layers_pattern"] = null,
+            ["rank_pattern"] = new JsonObject(),
+            ["alpha_pattern"] = new JsonObject(),
+        };
+    }
+}

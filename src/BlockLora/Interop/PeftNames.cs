@@ -1,0 +1,29 @@
+using System.Text.RegularExpressions;
+
+namespace BlockLora.Interop;
+
+/// <summary>
+/// PEFT's file layout for a LoRA on a Hugging Face model (peft <c>utils/save_and_load.py</c>, <c>tuners/lora/layer.py</c>):
+/// <c>adapter_model.safetensors</c> with <c>base_model.model.&lt;module&gt;.lora_A.weight</c> [r, in] and
+/// <c>.lora_B.weight</c> [out, r] (the adapter name, <c>.default</c>, is removed on save; some tools keep it), and
+/// <c>adapter_config.json</c>.
+/// </summary>
+public static partial class PeftNames
+{
+    public const string WeightsFileName = "adapter_model.safetensors";
+    public const string ConfigFileName = "adapter_config.json";
+    public const string Prefix = "base_model.model.";
+
+    public static string LoraA(string hfModule) => $"{Prefix}{hfModule}.lora_A.weight";
+    public static string LoraB(string hfModule) => $"{Prefix}{hfModule}.lora_B.weight";
+
+    /// <summary>A LoRA tensor key split into module and A/B, with or without the adapter-name segment; null for any other key.</summary>
+    public static (string Module, char Matrix)? Parse(string key)
+    {
+        var m = LoraKey().Match(key);
+        return m.Success ? (m.Groups["module"].Value, m.Groups["ab"].Value[0]) : null;
+    }
+
+    [GeneratedRegex(@"^base_model\.model\.(?<module>.+)\.lora_(?<ab>[AB])(\.[A-Za-z0-9_\-]+)?\.weight$")]
+    private static partial Regex LoraKey();
+}
