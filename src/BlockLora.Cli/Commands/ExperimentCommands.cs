@@ -63,7 +63,9 @@ public static class ExperimentCommands
         command.SetAction(r => UserErrors.Run(() =>
         {
             string root = r.GetValue(dataRoot)!;
-            var splits = DatasetReader.Read(root, DatasetCatalog.Resolve(r.GetValue(dataset)!, CustomDatasetFile.Discover(root)));
+            var customs = CustomDatasetFile.Discover(root);
+            DataCheck.RequireUsable(root, [r.GetValue(dataset)!], customs); // the data check's line, before the model loads
+            var splits = DatasetReader.Read(root, DatasetCatalog.Resolve(r.GetValue(dataset)!, customs));
             using var clip = ClipCheckpoint.Load(r.GetValue(model)!, Precisions.Parse(r.GetValue(precision)!), r.GetValue(device)!);
             ModelPrecision.Apply(clip, Precisions.Parse(r.GetValue(precision)!), DeviceSelection.Parse(r.GetValue(device)!), Console.Error.WriteLine); // the slow-choice warning
             using var set = r.GetValue(adapter) is { } path ? AdapterFile.Load(path, clip) : null;

@@ -5,7 +5,7 @@ using BlockLora.Tests.Data;
 
 namespace BlockLora.Tests.Cli;
 
-/// <summary><c>blora data check</c> as a user runs it, and the same check stopping <c>train</c>, <c>zero-shot</c> and <c>sweep</c>.</summary>
+/// <summary><c>blora data check</c> as a user runs it, and the same check stopping <c>train</c>, <c>zero-shot</c>, <c>sweep</c> and <c>eval</c>.</summary>
 public sealed class DataCheckCliTests(DataCheckCliTests.Roots roots) : IClassFixture<DataCheckCliTests.Roots>
 {
     /// <summary>One planted and one clean root for the whole class (each takes well under a second to write).</summary>
@@ -153,7 +153,7 @@ public sealed class DataCheckCliTests(DataCheckCliTests.Roots roots) : IClassFix
     }
 
     [Fact]
-    public void Train_zero_shot_and_sweep_stop_at_the_data_check_before_loading_the_model_and_write_nothing()
+    public void Train_zero_shot_sweep_and_eval_stop_at_the_data_check_before_loading_the_model_and_write_nothing()
     {
         // Not a checkpoint: a verb that loaded the model before checking the data would fail on it instead.
         string model = Path.Combine(roots.Scratch("garbage-model"), "not-a-model.safetensors");
@@ -173,6 +173,9 @@ public sealed class DataCheckCliTests(DataCheckCliTests.Roots roots) : IClassFix
             Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.False(Directory.Exists(results), $"{args[0]} wrote {string.Join(", ", Directory.Exists(results) ? Directory.GetFileSystemEntries(results, "*", SearchOption.AllDirectories) : [])}");
         }
+        var eval = BloraProcess.Run("eval", "--model", model, "--data-root", root, "--dataset", "DTD");
+        Assert.True(eval.ExitCode == 2, eval.Stdout + eval.Stderr);
+        Assert.StartsWith($"blora: data check: DTD: {roots.Planted.DtdSplit}: line 1, position ", eval.Stderr);
     }
 
     private static BloraProcess.Result Run(string[] runAs, params string[] args)
