@@ -92,7 +92,7 @@ public static class SweepCommand
             }
             var process = Process(r.GetValue(shard), shardCount);
             var budget = CpuBudget.Apply(r.GetValue(threads));
-            if (!RunOptions.IsGiven(r, o["workers"]) && !FileSets(r.GetValue(grid), "workers"))
+            if (!config.Grids.Any(g => g.Keys.Contains("workers")))
                 config = config with { Base = config.Base with { Train = config.Base.Train with { DataWorkers = budget.Threads } } };
             Console.WriteLine($"sweep: {budget.Threads} thread{(budget.Threads == 1 ? "" : "s")} ({budget.Source}){(process.StoreName is null ? "" : $", rows to {ResultsFolder.In(config.ResultsDir).Own(process.StoreName).Path}")}");
             var summary = Sweep.Run(config, SpectreTrainProgress.ForConsole(), process);
@@ -136,8 +136,6 @@ public static class SweepCommand
         }
     }
 
-    private static bool FileSets(string? gridFile, string key) => gridFile is not null && SweepGridFile.Read(gridFile).Keys.Contains(key);
-
     private static SweepProcess Process(string? shardText, int? shardCount)
     {
         if (shardText is null) return new SweepProcess();
@@ -148,9 +146,10 @@ public static class SweepCommand
 
     private static void PrintStatus(SweepConfig config, int? shardCount, bool perShard)
     {
-        var submissions = SlurmSubmissions.For(config.ResultsDir, SweepStatus.IdOf(config.Runs())).ReadAll();
+        var runs = config.Runs();
+        var submissions = SlurmSubmissions.For(config.ResultsDir, SweepStatus.IdOf(runs)).ReadAll();
         int n = shardCount ?? submissions.LastOrDefault()?.ShardCount ?? 1;
-        var status = SweepStatus.Of(config, n);
+        var status = SweepStatus.Of(runs, config.ResultsDir, n);
         Console.WriteLine($"sweep {status.SweepId}: {status.Totals}{(n > 1 ? $" in {n} shards" : "")}; results under {config.ResultsDir}");
         Console.WriteLine($"  {"run id",-12}  {"shard",5}  {"state",-7}  run");
         foreach (var run in status.Runs)

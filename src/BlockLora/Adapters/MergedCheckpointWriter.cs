@@ -45,15 +45,7 @@ public static class MergedCheckpointWriter
                 state.Add(new($"{fused.Value.Prefix}.in_proj_{fused.Value.Kind}", cat(parts, 0)));
             }
         }
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = FormatName };
-        if (adapters is not null)
-        {
-            long count = adapters.NamedParameters().Sum(p => p.Parameter.numel());
-            foreach (var (key, value) in AdapterMetadata.From(adapters.Config, adapters.BaseConfig, count))
-                metadata[$"adapter.{key}"] = value;
-        }
-        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) metadata[key] = value;
-        SafeTensorsFile.Save(path, state, metadata);
+        SafeTensorsFile.Save(path, state, MergedWeights.Metadata(FormatName, adapters, extra));
     }
 
     /// <summary>For <c>….attn.{q|k|v}_proj.{weight|bias}</c>: the attention prefix, which projection, and weight/bias.</summary>

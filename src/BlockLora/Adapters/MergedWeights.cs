@@ -27,4 +27,18 @@ public static class MergedWeights
             if (mergedHere) adapters!.UnmergeAll();
         }
     }
+
+    /// <summary>
+    /// The metadata of a merged checkpoint: its format, the merged set's config under <c>adapter.*</c> (so the file says
+    /// what was merged into it), then the caller's provenance.
+    /// </summary>
+    public static Dictionary<string, string> Metadata(string format, AdapterSet? adapters, IReadOnlyDictionary<string, string>? extra)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = format };
+        if (adapters is not null)
+            foreach (var (key, value) in AdapterMetadata.From(adapters.Config, adapters.BaseConfig, adapters.NamedParameters().Sum(p => p.Parameter.numel())))
+                metadata[$"adapter.{key}"] = value;
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) metadata[key] = value;
+        return metadata;
+    }
 }

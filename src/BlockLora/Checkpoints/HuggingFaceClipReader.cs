@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using BlockLora.IO;
 using static TorchSharp.torch;
 
@@ -9,7 +8,7 @@ namespace BlockLora.Checkpoints;
 /// Reads a Hugging Face <c>CLIPModel</c> folder (<c>config.json</c> + <c>model.safetensors</c>) and renames
 /// its keys to OpenAI's, transposing the two projections (HF stores them as Linear weights).
 /// </summary>
-public static partial class HuggingFaceClipReader
+public static class HuggingFaceClipReader
 {
     public sealed record Result(Dictionary<string, Tensor> OpenAiState, int VisionHeads, int TextHeads);
 
@@ -53,49 +52,10 @@ public static partial class HuggingFaceClipReader
         foreach (var (key, value) in hf)
         {
             if (key.EndsWith("position_ids", StringComparison.Ordinal)) continue;
-            string? name = MapKey(key);
+            string? name = HfClipNames.FromHf(key);
             if (name is null) throw new CheckpointException($"{source}: unexpected key '{key}' for a Hugging Face CLIPModel");
-            state[name] = name is "text_projection" or "visual.proj" ? value.t() : value;
+            state[name] = HfClipNames.IsTransposed(name) ? value.t() : value;
         }
         return state;
     }
-
-    private static string? MapKey(string key)
-    {
-        switch (key)
-        {
-            case "logit_scale": return "logit_scale";
-            case "text_projection.weight": return "text_projection";
-            case "visual_projection.weight": return "visual.proj";
-            case "text_model.embeddings.token_embedding.weight": return "token_embedding.weight";
-            case "text_model.embeddings.position_embedding.weight": return "positional_embedding";
-            case "vision_model.embeddings.class_embedding": return "visual.class_embedding";
-            case "vision_model.embeddings.patch_embedding.weight": return "visual.conv1.weight";
-            case "vision_model.embeddings.position_embedding.weight": return "visual.positional_embedding";
-        }
-        foreach (var (hfPrefix, openAi) in new[]
-        {
-            ("text_model.final_layer_norm.", "ln_final."),
-            ("vision_model.pre_layrnorm.", "visual.ln_pre."),
-            ("vision_model.post_layernorm.", "visual.ln_post."),
-        })
-            if (key.StartsWith(hfPrefix, StringComparison.Ordinal)) return openAi + key[hfPrefix.Length..];
-
-        var m = LayerKey().Match(key);
-        if (!m.Success) return null;
-        string tower = m.Groups["tower"].Value == "vision" ? "visual.transformer" : "transformer";
-        string inner = m.Groups["rest"].Value switch
-        {
-            var r when r.StartsWith("self_attn.", StringComparison.Ordinal) => "attn." + r["self_attn.".Length..],
-            var r when r.StartsWith("layer_norm1.", StringComparison.Ordinal) => "ln_1." + r["layer_norm1.".Length..],
-            var r when r.StartsWith("layer_norm2.", StringComparison.Ordinal) => "ln_2." + r["layer_norm2.".Length..],
-            var r when r.StartsWith("mlp.fc1.", StringComparison.Ordinal) => "mlp.c_fc." + r["mlp.fc1.".Length..],
-            var r when r.StartsWith("mlp.fc2.", StringComparison.Ordinal) => "mlp.c_proj." + r["mlp.fc2.".Length..],
-            _ => "",
-        };
-        return inner.Length == 0 ? null : $"{tower}.resblocks.{m.Groups["layer"].Value}.{inner}";
-    }
-
-    [GeneratedRegex(@"^(?<tower>vision|text)_model\.encoder\.layers\.(?<layer>\d+)\.(?<rest>.+)$")]
-    private static partial Regex LayerKey();
 }

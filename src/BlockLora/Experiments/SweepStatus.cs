@@ -25,11 +25,13 @@ public sealed record RunStatus(SweepConfig.Run Run, int Shard, RunState State, s
 /// </summary>
 public sealed record SweepStatus(string SweepId, int ShardCount, IReadOnlyList<RunStatus> Runs)
 {
-    public static SweepStatus Of(SweepConfig config, int shardCount)
+    public static SweepStatus Of(SweepConfig config, int shardCount) => Of(config.Runs(), config.ResultsDir, shardCount);
+
+    /// <summary>The status of runs already expanded (<see cref="SweepConfig.Runs"/>), for a caller that needs them too.</summary>
+    public static SweepStatus Of(IReadOnlyList<SweepConfig.Run> runs, string resultsDir, int shardCount)
     {
-        var runs = config.Runs();
         var shardOf = Shard.Assign(runs.Select(r => r.Spec).ToArray(), shardCount);
-        var finished = FinishedRuns.In(config.ResultsDir);
+        var finished = FinishedRuns.In(resultsDir);
         var now = DateTimeOffset.UtcNow;
         var statuses = runs.Select((run, i) =>
         {

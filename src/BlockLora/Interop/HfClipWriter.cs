@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BlockLora.Adapters;
+using BlockLora.Checkpoints;
 using BlockLora.Clip;
 using BlockLora.IO;
 using static TorchSharp.torch;
@@ -27,12 +28,8 @@ public static class HfClipWriter
                     .Select(p => new KeyValuePair<string, Tensor>(HfClipNames.ToHf(p.name),
                         (HfClipNames.IsTransposed(p.name) ? p.parameter.detach().t() : p.parameter.detach()).to(ScalarType.Float32).contiguous()))
                     .ToList();
-                var meta = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt" }; // what transformers' safetensors loader expects
-                if (adapters is not null)
-                    foreach (var (key, value) in AdapterMetadata.From(adapters.Config, adapters.BaseConfig, adapters.NamedParameters().Sum(p => p.Parameter.numel())))
-                        meta[$"adapter.{key}"] = value;
-                foreach (var (key, value) in metadata ?? new Dictionary<string, string>()) meta[key] = value;
-                SafeTensorsFile.Save(Path.Combine(staging, WeightsFileName), state, meta);
+                // "pt" is the format transformers' safetensors loader expects.
+                SafeTensorsFile.Save(Path.Combine(staging, WeightsFileName), state, MergedWeights.Metadata("pt", adapters, metadata));
                 File.WriteAllText(Path.Combine(staging, HfClipConfigFile.FileName), HfClipConfigFile.Build(model.Config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             }, replaceNonEmpty));
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BlockLora.Adapters;
+using BlockLora.Checkpoints;
 using BlockLora.IO;
 using static TorchSharp.torch;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BlockLora.Adapters;
+using BlockLora.Checkpoints;
 using BlockLora.Clip;
 using BlockLora.IO;
 using static TorchSharp.torch;
@@ -144,12 +145,17 @@ public static class PeftAdapterImport
             (parsed.Matrix == 'A' ? a : b)[parsed.Module] = tensor;
         }
         if (a.Count == 0) throw new InvalidDataException($"{weights}: no lora_A/lora_B tensors");
+        // Every matrix an adapter could sit on, with the base's shapes: the same selection the adapter file is checked against.
+        var shapes = new AdapterConfig { Targets = AdapterTargets.All, Encoders = AdapterEncoders.Both, Layers = LayerSelection.All }
+            .SelectMatrices(clip).ToDictionary(m => m.Path, m => (Out: m.OutFeatures, In: m.InFeatures), StringComparer.Ordinal);
         var pairs = new List<Pair>();
         foreach (var (module, down) in a)
         {
             if (!b.TryGetValue(module, out var up)) throw new InvalidDataException($"{weights}: '{module}' has lora_A but no lora_B");
             string path = HfClipNames.FromHfModule(module)!;
-            var (d, k) = ExpectedShape(path, clip);
+            if (!shapes.TryGetValue(path, out var shape))
+                throw new InvalidDataException($"{weights}: '{module}' is not in the model ({clip.TextLayers} text and {clip.VisionLayers} vision layers): an adapter for another CLIP size");
+            var (d, k) = shape;
             if (down.dim() != 2 || up.dim() != 2) throw new InvalidDataException($"{weights}: '{module}' lora_A/lora_B are not matrices");
             if (down.shape[0] != peft.Rank || up.shape[1] != peft.Rank)
                 throw new InvalidDataException($"{weights}: '{module}' has rank {down.shape[0]} (lora_A [{down.shape[0]}, {down.shape[1]}]) but {PeftNames.ConfigFileName} says r={peft.Rank}");
@@ -168,13 +174,6 @@ public static class PeftAdapterImport
         JsonValueKind.Array => targets.EnumerateArray().Select(t => t.GetString() ?? "").Any(t => module == t || module.EndsWith("." + t, StringComparison.Ordinal)),
         _ => false,
     };
-
-    private static (long Out, long In) ExpectedShape(string path, ClipConfig clip)
-    {
-        long width = path.StartsWith("visual.", StringComparison.Ordinal) ? clip.VisionWidth : clip.TextWidth;
-        long hidden = width * clip.MlpRatio;
-        return path.EndsWith("mlp.c_fc", StringComparison.Ordinal) ? (hidden, width) : path.EndsWith("mlp.c_proj", StringComparison.Ordinal) ? (width, hidden) : (width, width);
-    }
 
     private static AdapterConfig AdapterConfigOf(List<Pair> pairs, PeftConfig peft, ClipConfig clip, string weights)
     {

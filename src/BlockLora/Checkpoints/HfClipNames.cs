@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 
-namespace BlockLora.Interop;
+namespace BlockLora.Checkpoints;
 
 /// <summary>
-/// This project's module and parameter names (OpenAI's, with q/k/v split) in Hugging Face <c>CLIPModel</c>'s naming, the
-/// inverse of <see cref="Checkpoints.HuggingFaceClipReader"/>: <c>visual.transformer.resblocks.3.attn.q_proj</c> is
+/// This project's module and parameter names (OpenAI's, with q/k/v split) in Hugging Face <c>CLIPModel</c>'s naming, one
+/// table both ways (the HF reader and the HF and PEFT writers use it): <c>visual.transformer.resblocks.3.attn.q_proj</c> is
 /// <c>vision_model.encoder.layers.3.self_attn.q_proj</c>, <c>mlp.c_fc</c> is <c>mlp.fc1</c>, <c>ln_1</c> is <c>layer_norm1</c>.
 /// </summary>
 public static partial class HfClipNames
@@ -53,7 +53,15 @@ public static partial class HfClipNames
         throw new ArgumentException($"'{ours}' has no Hugging Face CLIPModel name");
     }
 
-    /// <summary>Our module path for an HF module path of an encoder layer, or null when it is not one.</summary>
+    /// <summary>Our name for an HF <c>CLIPModel</c> parameter key, or null when it is not one.</summary>
+    public static string? FromHf(string hf)
+    {
+        foreach (var (o, h) in Whole) if (hf == h) return o;
+        foreach (var (o, h) in Prefixes) if (hf.StartsWith(h, StringComparison.Ordinal)) return o + hf[h.Length..];
+        return FromHfModule(hf);
+    }
+
+    /// <summary>Our module path for an HF module path (or parameter key) of an encoder layer, or null when it is not one.</summary>
     public static string? FromHfModule(string hf)
     {
         var m = HfModuleName().Match(hf);

@@ -1,4 +1,4 @@
-namespace BlockLora.Interop;
+namespace BlockLora.IO;
 
 /// <summary>
 /// Writes a folder of files all or nothing: they are written into a hidden staging folder beside the target, which is
