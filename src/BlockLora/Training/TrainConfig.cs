@@ -29,6 +29,8 @@ public sealed record TrainConfig
     /// <summary>Prompt used for training and testing (<see cref="PromptTemplate"/>: "a photo of a {}.", class name with _ → space).</summary>
     public string Template { get; init; } = PromptTemplate.Default;
     public string Device { get; init; } = "cpu";
+    /// <summary>A <c>metrics.csv</c> row every N iterations (and always at the last); logging never changes a result.</summary>
+    public int LogEvery { get; init; } = 10;
     /// <summary>Write a resumable checkpoint every N iterations (0: never).</summary>
     public int CheckpointEvery { get; init; } = 500;
     /// <summary>
