@@ -82,7 +82,7 @@ public static class FewShotRun
     /// without retraining: the cross-dataset and domain-generalisation rows of an existing run. Appends one results
     /// row per dataset (its <c>eval_dataset</c> set) and returns them. The base model comes back unchanged.
     /// </summary>
-    public static IReadOnlyList<RunRecord> EvaluateSaved(ClipModel model, RunSpec spec, IEnumerable<string> datasets, ITrainProgress? progress = null)
+    public static IReadOnlyList<RunRecord> EvaluateSaved(ClipModel model, RunSpec spec, IEnumerable<string> datasets, ITrainProgress? progress = null, ResultsStore? store = null)
     {
         progress ??= SilentTrainProgress.Instance;
         if (spec.IsZeroShot) throw new ArgumentException("a zero-shot run has no adapter to evaluate elsewhere");
@@ -101,7 +101,7 @@ public static class FewShotRun
             progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images, {record.SkippedImages} unreadable skipped)");
             records.Add(record);
         }
-        ResultsStore.In(spec.ResultsDir).Append(records.ToArray());
+        (store ?? ResultsStore.In(spec.ResultsDir)).Append(records.ToArray());
         return records;
     }
 

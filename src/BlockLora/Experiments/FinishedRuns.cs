@@ -1,3 +1,4 @@
+using BlockLora.Data;
 using BlockLora.Results;
 
 namespace BlockLora.Experiments;
@@ -28,6 +29,13 @@ public sealed class FinishedRuns
 
     /// <summary>Whether the store has a row with this run id.</summary>
     public bool Contains(string runId) => ids.Contains(runId);
+
+    /// <summary>
+    /// The rows of <paramref name="spec"/> (<see cref="RunSpec.RowKeys"/>) the store lacks: none when the run is finished;
+    /// only eval-on datasets when it trained but was not scored there yet (its saved adapter can be).
+    /// </summary>
+    public IReadOnlyList<(string EvalDataset, ClassSubset? EvalClasses)> Missing(RunSpec spec) =>
+        spec.RowKeys.Where(k => !ids.Contains(RunIdentity.Of(spec, k.EvalDataset, k.EvalClasses).Id)).ToArray();
 
     /// <summary>Whether the store has the row <paramref name="spec"/> makes for its own dataset or for <paramref name="evalDataset"/>.</summary>
     public bool Contains(RunSpec spec, string evalDataset = "") => ids.Contains(RunIdentity.Of(spec, evalDataset).Id);

@@ -28,16 +28,46 @@ public sealed record RunIdentity(string Json, string Id)
     /// <param name="evalClasses">The half a row is scored on when it is not the run's own (the new half of a base run).</param>
     public static RunIdentity Of(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null)
     {
+        string json = Canonical(Config(spec, evalDataset, evalClasses, BackboneFingerprint.Of(spec.ModelPath), spec.Backbone,
+            spec.Train.Device.StartsWith("cuda", StringComparison.Ordinal) ? "cuda" : spec.Train.Device, PrecisionSelection.Name(spec.ComputeDType)));
+        return new RunIdentity(json, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json))).ToLowerInvariant());
+    }
+
+    /// <summary>Stands for a setting that the machine decides, in <see cref="Planned(RunSpec, string, ClassSubset?)"/>.</summary>
+    public const string Open = "*";
+
+    /// <summary>
+    /// The canonical config a spec's row will carry, with what only the machine that runs it decides left <see cref="Open"/>:
+    /// the backbone (name and content: a table names its runs without the weights at hand), the device, and the precision
+    /// when it is auto (auto is bf16 on one CPU and fp32 on another). <see cref="Planned(string, bool)"/> opens the same
+    /// fields of a stored row's config, so the two compare as text. Reads no model and probes no device.
+    /// </summary>
+    public static string Planned(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null) =>
+        Canonical(Config(spec, evalDataset, evalClasses, Open, Open, Open,
+            spec.Train.Precision == Precision.Auto ? Open : Precisions.Format(spec.Train.Precision)));
+
+    /// <summary>A stored row's config with the machine's fields opened as in <see cref="Planned(RunSpec, string, ClassSubset?)"/> (the precision only when <paramref name="openPrecision"/>).</summary>
+    public static string Planned(string storedConfig, bool openPrecision)
+    {
+        var config = JsonNode.Parse(storedConfig)!.AsObject();
+        config["backbone"] = new JsonObject { ["name"] = Open, ["fingerprint"] = Open };
+        config["device"] = Open;
+        if (openPrecision) config["precision"] = Open;
+        return Canonical(config);
+    }
+
+    private static JsonObject Config(RunSpec spec, string evalDataset, ClassSubset? evalClasses, string fingerprint, string backbone, string device, string precision)
+    {
         var train = spec.Train;
         var config = new JsonObject
         {
             ["format_version"] = FormatVersion,
-            ["backbone"] = new JsonObject { ["name"] = spec.Backbone, ["fingerprint"] = BackboneFingerprint.Of(spec.ModelPath) },
+            ["backbone"] = new JsonObject { ["name"] = backbone, ["fingerprint"] = fingerprint },
             ["dataset"] = spec.ResolveDataset(spec.Dataset).Name,
             ["eval_dataset"] = evalDataset.Length == 0 ? "" : spec.ResolveDataset(evalDataset).Name,
             ["method"] = AdapterMethods.Format(spec.Method),
-            ["device"] = spec.Train.Device.StartsWith("cuda", StringComparison.Ordinal) ? "cuda" : spec.Train.Device,
-            ["precision"] = PrecisionSelection.Name(spec.ComputeDType),
+            ["device"] = device,
+            ["precision"] = precision,
         };
         // Only when not all, so that runs on every class keep the ids they had before subsets existed.
         if (spec.Classes != ClassSubset.All) config["classes"] = ClassSubsets.Format(spec.Classes);
@@ -78,8 +108,7 @@ public sealed record RunIdentity(string Json, string Id)
             };
             config["few_shot"] = spec.SplitFile is null ? "sampled" : "file:" + FileSha256(spec.SplitFile);
         }
-        string json = Canonical(config);
-        return new RunIdentity(json, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json))).ToLowerInvariant());
+        return config;
     }
 
     /// <summary>Keys sorted at every level, no whitespace, invariant numbers: the same settings always give the same bytes.</summary>

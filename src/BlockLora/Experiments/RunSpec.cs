@@ -44,6 +44,16 @@ public sealed record RunSpec
     /// <summary>The class subsets this run is scored on: its own, and the new half too for a base run.</summary>
     public IReadOnlyList<ClassSubset> ScoredClasses => Classes == ClassSubset.Base ? [ClassSubset.Base, ClassSubset.New] : [Classes];
 
+    /// <summary>
+    /// The rows this run writes, each as the arguments of <see cref="RunIdentity.Of"/>: its own dataset on every half it is
+    /// scored on (<see cref="ScoredClasses"/>; the run's own half is null), then every <see cref="AlsoEvaluateOn"/> dataset on all classes.
+    /// </summary>
+    public IReadOnlyList<(string EvalDataset, ClassSubset? EvalClasses)> RowKeys =>
+    [
+        .. ScoredClasses.Select(c => ("", c == Classes ? (ClassSubset?)null : c)),
+        .. AlsoEvaluateOn.Select(d => (ResolveDataset(d).Name, (ClassSubset?)null)),
+    ];
+
     /// <summary>Refuses training on the new half (base-to-new keeps those classes unseen; zero-shot may score them).</summary>
     public void CheckClasses()
     {

@@ -29,7 +29,9 @@ public static class Sweep
         var finished = FinishedRuns.In(config.ResultsDir);
         if (finished.OlderFormatRows > 0)
             progress.OnMessage($"sweep: {finished.OlderFormatRows} row(s) under {config.ResultsDir} were written before runs had ids; they record too few settings to match any run and are kept as they are");
-        var pending = mine.Where(r => !finished.Contains(r.Identity.Id)).ToList();
+        // A run is finished when every row it writes is stored; one that trained but lacks eval-on rows (a grid that added
+        // eval-on targets later) is scored there with its saved adapter instead of training again.
+        var pending = mine.Where(r => finished.Missing(r.Spec).Count > 0).ToList();
         // A broken split file or a missing image stops the sweep here, before a model is loaded or a run folder written.
         foreach (var data in pending.GroupBy(r => (r.Spec.DataRoot, r.Spec.CustomDatasets)))
             DataCheck.RequireUsable(data.Key.DataRoot, data.SelectMany(r => r.Spec.AlsoEvaluateOn.Prepend(r.Spec.Dataset)).Distinct(), data.Key.CustomDatasets);
@@ -49,7 +51,8 @@ public static class Sweep
                 {
                     index++;
                     // Another shard (or a rerun) may have finished or claimed it since the listing above.
-                    if (FinishedRuns.In(config.ResultsDir).Contains(run.Identity.Id)) continue;
+                    var missing = FinishedRuns.In(config.ResultsDir).Missing(run.Spec);
+                    if (missing.Count == 0) continue;
                     using var claim = RunClaim.TryAcquire(run.Spec.RunFolder, $"shard {process.Shard}");
                     if (claim is null)
                     {
@@ -62,7 +65,10 @@ public static class Sweep
                     {
                         process.OnRunStart?.Invoke(run.Spec);
                         model ??= ClipCheckpoint.Load(group.Key.ModelPath, run.Spec.Train.Precision, group.Key.Device);
-                        FewShotRun.Execute(model, run.Spec, progress, store);
+                        if (missing.All(k => k.EvalDataset.Length > 0) && !run.Spec.IsZeroShot)
+                            FewShotRun.EvaluateSaved(model, run.Spec, missing.Select(k => k.EvalDataset), progress, store);
+                        else
+                            FewShotRun.Execute(model, run.Spec, progress, store);
                         ran++;
                     }
                     catch (OperationCanceledException)

@@ -25,15 +25,9 @@ public sealed record SweepConfig
     /// <summary>The distinct runs, each checked (values, adapter and schedule); errors name the value's source or the run.</summary>
     public IReadOnlyList<Run> Runs()
     {
-        IEnumerable<IReadOnlyList<SweepGrid.Choice>> combinations = [[]];
-        foreach (var grid in Grids)
-        {
-            var points = grid.Validated().Points().ToArray();
-            combinations = combinations.SelectMany(outer => points.Select(inner => (IReadOnlyList<SweepGrid.Choice>)[.. outer, .. inner])).ToArray();
-        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var runs = new List<Run>();
-        foreach (var combination in combinations)
+        foreach (var combination in Combinations())
         {
             var choices = Resolve(combination);
             var spec = choices.Aggregate(Base, Apply);
@@ -47,6 +41,41 @@ public sealed record SweepConfig
     }
 
     public IReadOnlyList<RunSpec> Expand() => Runs().Select(r => r.Spec).ToArray();
+
+    /// <summary>A run as a table plans it: its spec and <see cref="RunIdentity.Planned(RunSpec, string, ClassSubset?)"/>, no model read.</summary>
+    public sealed record PlannedRun(RunSpec Spec, string Planned, IReadOnlyList<SweepGrid.Choice> Choices);
+
+    /// <summary>
+    /// The distinct runs as <see cref="Runs"/> expands them, identified by their planned config instead of their id, so a
+    /// grid can be read into runs where its model or device is not at hand (building a table from a copied results folder).
+    /// A base without a model gets a stand-in name: the backbone is left open in planned configs anyway.
+    /// </summary>
+    public IReadOnlyList<PlannedRun> PlannedRuns()
+    {
+        var planning = this with { Base = Base.ModelPath.Length == 0 ? Base with { ModelPath = "(planned)" } : Base };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var runs = new List<PlannedRun>();
+        foreach (var combination in planning.Combinations())
+        {
+            var choices = Resolve(combination);
+            var spec = choices.Aggregate(planning.Base, Apply);
+            Check(spec, choices);
+            string planned = RunIdentity.Planned(spec);
+            if (seen.Add(planned)) runs.Add(new PlannedRun(spec, planned, choices));
+        }
+        return runs;
+    }
+
+    private IEnumerable<IReadOnlyList<SweepGrid.Choice>> Combinations()
+    {
+        IEnumerable<IReadOnlyList<SweepGrid.Choice>> combinations = [[]];
+        foreach (var grid in Grids)
+        {
+            var points = grid.Validated().Points().ToArray();
+            combinations = combinations.SelectMany(outer => points.Select(inner => (IReadOnlyList<SweepGrid.Choice>)[.. outer, .. inner])).ToArray();
+        }
+        return combinations;
+    }
 
     /// <summary>The last choice of each option, in <see cref="RunSettings.All"/> order (so data-root is set before dataset names resolve).</summary>
     private static IReadOnlyList<SweepGrid.Choice> Resolve(IReadOnlyList<SweepGrid.Choice> combination)

@@ -3,10 +3,14 @@ using YamlDotNet.RepresentationModel;
 
 namespace BlockLora.Experiments;
 
+/// <summary>A grid file as read: its grid, its description, and the table it declares (<c>table: fewshot</c>; empty for a plain sweep).</summary>
+public sealed record GridFile(string Path, SweepGrid Grid, string Description, string Table);
+
 /// <summary>
 /// Reads a sweep's grid file (YAML):
 /// <code>
 /// description: what this ablation asks          # optional, shown by the notebooks
+/// table: ablation                                # optional: the table these runs fill (blora tables)
 /// fixed:   { method: block-lora, blocks: 8 }     # one value each
 /// grid:                                          # the product of these axes is taken
 ///   targets: q,k,v | v,o | q,k,v,o               # '|' separates alternatives
@@ -21,13 +25,21 @@ namespace BlockLora.Experiments;
 /// </summary>
 public static class SweepGridFile
 {
-    private static readonly string[] Sections = ["description", "fixed", "grid", "include"];
+    private static readonly string[] Sections = ["description", "table", "fixed", "grid", "include"];
 
     /// <summary>The grid in <paramref name="path"/>, validated (<see cref="SweepGrid.Validated"/>).</summary>
     /// <exception cref="InvalidDataException">Malformed YAML, an unknown key or section, or a malformed value.</exception>
     public static SweepGrid Read(string path) => Read(path, out _);
 
     public static SweepGrid Read(string path, out string description)
+    {
+        var file = ReadFile(path);
+        description = file.Description;
+        return file.Grid;
+    }
+
+    /// <summary>The whole file: its grid, its description and the table it declares (empty when it declares none).</summary>
+    public static GridFile ReadFile(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: grid file not found", path);
         var yaml = new YamlStream();
@@ -40,7 +52,7 @@ public static class SweepGridFile
         {
             throw new InvalidDataException($"{path}:{e.Start.Line}: not valid YAML: {OneLine(e.InnerException?.Message ?? e.Message)}");
         }
-        description = "";
+        string description = "", table = "";
         if (yaml.Documents.Count == 0) throw new InvalidDataException($"{path}: empty grid file (expected fixed:, grid: or include:)");
         if (yaml.Documents[0].RootNode is not YamlMappingNode root)
             throw new InvalidDataException($"{path}:{yaml.Documents[0].RootNode.Start.Line}: expected a mapping with fixed:, grid: and include:");
@@ -53,6 +65,9 @@ public static class SweepGridFile
             {
                 case "description":
                     description = Scalar(path, value, "description");
+                    break;
+                case "table":
+                    table = Scalar(path, value, "table name").Trim();
                     break;
                 case "fixed":
                     grid = grid with { Fixed = Settings(path, value, "fixed", axis: false) };
@@ -72,7 +87,7 @@ public static class SweepGridFile
             throw new InvalidDataException($"{path}: the grid sets nothing (expected fixed:, grid: or include:)");
         try
         {
-            return grid.Validated();
+            return new GridFile(path, grid.Validated(), description, table);
         }
         catch (ArgumentException e)
         {
