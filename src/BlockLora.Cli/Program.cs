@@ -9,6 +9,7 @@ var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
     adapter,
     DataCommands.Create(),
     CompareCommand.Create(),
+    TablesCommand.Create(),
     BenchCommand.Create(),
     DemoCommand.Create(),
 };

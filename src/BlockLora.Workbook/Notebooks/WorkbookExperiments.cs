@@ -72,48 +72,14 @@ public static class WorkbookExperiments
     }
 
     /// <summary>
-    /// Cross-dataset and domain generalisation (CoCoOp's protocol): LoRA and Block-LoRA trained on
-    /// <see cref="WorkbookProfile.CrossDatasetSource"/> at <see cref="WorkbookProfile.MainShots"/> for every seed (reusing
-    /// runs already in the store), each adapter then evaluated on the cross-dataset and domain targets it has no row for.
+    /// Cross-dataset and domain generalisation (CoCoOp's protocol): the runs of <c>cross-dataset.yaml</c> and
+    /// <c>domain-generalization.yaml</c>, adapters trained on the source and scored on the targets (eval-on). A run already
+    /// trained (by the few-shot grid) is not trained again: the sweep scores its saved adapter on the targets it lacks.
     /// </summary>
-    public static int CrossDataset(WorkbookProfile profile, ITrainProgress? progress = null)
+    public static Sweep.Summary CrossDataset(WorkbookProfile profile, ITrainProgress? progress = null)
     {
-        progress ??= SilentTrainProgress.Instance;
-        var methods = AdapterMethods.Adapted;
-        Sweep.Run(new SweepConfig
-        {
-            Base = profile.BaseRun,
-            Grids =
-            [
-                new SweepGrid
-                {
-                    Fixed =
-                    [
-                        GridSetting.Of("dataset", new[] { profile.ResolveDataset(profile.CrossDatasetSource).Name }, $"profile {profile.Name}: CrossDatasetSource"),
-                        GridSetting.Of("shots", new[] { profile.MainShots }, $"profile {profile.Name}: MainShots"),
-                    ],
-                    Axes =
-                    [
-                        GridSetting.Of("seed", profile.Seeds, $"profile {profile.Name}: Seeds"),
-                        GridSetting.Of("method", methods, "cross-dataset methods"),
-                    ],
-                },
-            ],
-        }, progress);
-
-        var targets = profile.CrossDatasetTargets.Concat(profile.DomainTargets).ToArray();
-        var done = FinishedRuns.In(profile.ResultsDir);
-        var pending = (from method in methods
-                       from seed in profile.Seeds
-                       let spec = profile.Run(profile.CrossDatasetSource, method, profile.MainShots, seed)
-                       let missing = targets.Where(t => !done.Contains(spec, t)).ToArray()
-                       where missing.Length > 0
-                       select (spec, missing)).ToList();
-        progress.OnMessage($"cross-dataset: {pending.Sum(p => p.missing.Length)} evaluations to run, {methods.Length * profile.Seeds.Count * targets.Length - pending.Sum(p => p.missing.Length)} already stored");
-        if (pending.Count == 0) return 0;
-        using var model = ClipCheckpoint.Load(profile.ModelPath);
-        int rows = 0;
-        foreach (var (spec, missing) in pending) rows += FewShotRun.EvaluateSaved(model, spec, missing, progress).Count;
-        return rows;
+        var cross = Sweep.Run(profile.TableSweep("cross-dataset"), progress);
+        var domain = Sweep.Run(profile.TableSweep("domain-generalization"), progress);
+        return new Sweep.Summary(cross.Total + domain.Total, cross.Skipped + domain.Skipped, cross.Ran + domain.Ran, cross.HeldElsewhere + domain.HeldElsewhere);
     }
 }

@@ -128,7 +128,7 @@ public sealed record WorkbookProfile
             BaseToNewDatasets = [DemoTasks.FashionName, DemoTasks.DigitsName],
             BaseToNewSeeds = [1, 2],
             Shots = [1, 2, 4],
-            Seeds = [1, 2],
+            Seeds = [1, 2, 3],
             MainShots = 4,
             // n = 4 as the demo's middle block count (blocks of 32 of the 128 features; n = 8, the paper's choice for
             // width 768, leaves blocks of 16).
@@ -301,47 +301,55 @@ public sealed record WorkbookProfile
         Adapter = Adapter with { Rank = rank ?? Adapter.Rank, Blocks = blocks ?? Adapter.Blocks },
     };
 
-    /// <summary>The comparison grid of 05: zero-shot, LoRA and Block-LoRA over datasets × shots × seeds (zero-shot once per dataset).</summary>
-    public SweepConfig ComparisonSweep() => new()
-    {
-        Base = BaseRun,
-        Grids =
-        [
-            new SweepGrid
-            {
-                Axes =
-                [
-                    GridSetting.Of("dataset", Datasets.Select(d => ResolveDataset(d).Name), Source("Datasets")),
-                    GridSetting.Of("method", AdapterMethods.All, Source("methods")),
-                    GridSetting.Of("shots", Shots, Source("Shots")),
-                    GridSetting.Of("seed", Seeds, Source("Seeds")),
-                ],
-            },
-        ],
-    };
+    /// <summary>The few-shot comparison of 05: exactly the runs of <c>experiments/&lt;profile&gt;/fewshot.yaml</c>.</summary>
+    public SweepConfig ComparisonSweep() => TableSweep("fewshot");
+
+    /// <summary>The base-to-new protocol of 05: exactly the runs of <c>experiments/&lt;profile&gt;/base-to-new.yaml</c> (each scored on base and new).</summary>
+    public SweepConfig BaseToNewSweep() => TableSweep("base-to-new");
 
     /// <summary>
-    /// The base-to-new protocol of 05: zero-shot, LoRA and Block-LoRA (the profile's r and n) on every one of
-    /// <see cref="BaseToNewDatasets"/> at <see cref="MainShots"/> for every one of <see cref="BaseToNewSeeds"/>, each
-    /// trained on the base classes and scored on base and new (two rows per run; zero-shot once per dataset).
+    /// What every table grid of this profile starts from: blora train's defaults (<see cref="RunSettings.Defaults"/>, the
+    /// same base <c>blora sweep --grid</c> and <c>blora tables</c> use, so a file means the same runs everywhere) with this
+    /// profile's model, data, results folder, custom datasets, device and threads; the grid file sets everything else.
     /// </summary>
-    public SweepConfig BaseToNewSweep() => new()
+    public RunSpec TableBase
     {
-        Base = BaseRun with { Classes = ClassSubset.Base },
-        Grids =
-        [
-            new SweepGrid
+        get
+        {
+            var defaults = RunSettings.Defaults();
+            return defaults with
             {
-                Fixed = [GridSetting.Of("shots", new[] { MainShots }, Source("MainShots"))],
-                Axes =
-                [
-                    GridSetting.Of("dataset", BaseToNewDatasets.Select(d => ResolveDataset(d).Name), Source("BaseToNewDatasets")),
-                    GridSetting.Of("method", AdapterMethods.All, Source("methods")),
-                    GridSetting.Of("seed", BaseToNewSeeds, Source("BaseToNewSeeds")),
-                ],
-            },
-        ],
+                ModelPath = ModelPath,
+                DataRoot = DataRoot,
+                ResultsDir = ResultsDir,
+                CustomDatasets = CustomDatasets,
+                Train = defaults.Train with { Device = Train.Device, DataWorkers = Train.DataWorkers, CheckpointEvery = Train.CheckpointEvery },
+            };
+        }
+    }
+
+    /// <summary>The grid file <paramref name="gridName"/> of <see cref="ExperimentsDir"/> as a sweep over <see cref="TableBase"/>: the file defines every run.</summary>
+    public SweepConfig TableSweep(string gridName) => new() { Base = TableBase, Grids = [ReadGridFile(gridName).Grid] };
+
+    /// <summary>The grid files of <see cref="ExperimentsDir"/> that declare a table (<c>table:</c>), by name.</summary>
+    public IReadOnlyList<string> TableGridNames() =>
+        AblationGridNames().Where(n => SweepGridFile.ReadFile(AblationFile(n)).Table.Length > 0).ToArray();
+
+    /// <summary>What <c>blora tables</c> builds for this profile: every table grid of <see cref="ExperimentsDir"/> over <see cref="ResultsDir"/>.</summary>
+    public Tables.TablesConfig TablesConfig(string? outputDir = null) => new()
+    {
+        ResultsDir = ResultsDir,
+        GridFiles = TableGridNames().Select(AblationFile).ToArray(),
+        OutputDir = outputDir,
+        TableBase = TableBase,
+        PaperDir = PaperDir,
+        Model = Path.GetRelativePath(RepoRoot, ModelPath),
+        DataRoot = Path.GetRelativePath(RepoRoot, DataRoot),
     };
+
+    /// <summary>The table <paramref name="gridName"/> declares, built from this profile's store (what 05 and 06 show; <c>blora tables</c> builds the same).</summary>
+    public Tables.ProtocolTable Table(string gridName) =>
+        Tables.TablesJob.Run(TablesConfig() with { GridFiles = [AblationFile(gridName)] }).Tables[0];
 
     /// <summary>The path of the ablation grid file <paramref name="gridName"/> (with or without <c>.yaml</c>) in <see cref="ExperimentsDir"/>.</summary>
     public string AblationFile(string gridName)
@@ -353,14 +361,18 @@ public sealed record WorkbookProfile
         return Path.Combine(ExperimentsDir, name + ".yaml");
     }
 
-    /// <summary>
-    /// An ablation of 04: the grid file <paramref name="gridName"/> of <see cref="ExperimentsDir"/> crossed with one point
-    /// that fixes the dataset (<see cref="TrainDataset"/>), the shots (<see cref="MainShots"/>) and the seed (the first of
-    /// <see cref="Seeds"/>); what the file does not set comes from <see cref="BaseRun"/>, and what it does set wins.
-    /// </summary>
+    /// <summary>An ablation of 04: the grid file <paramref name="gridName"/> of <see cref="ExperimentsDir"/>, which sets its dataset, shots and seed itself.</summary>
     /// <exception cref="FileNotFoundException">No such file (the message lists the grid files there).</exception>
     /// <exception cref="InvalidDataException">The file is not a valid grid (the message names the file, line and key).</exception>
     public SweepConfig AblationSweep(string gridName, out SweepGrid fileGrid, out string description)
+    {
+        var file = ReadGridFile(gridName);
+        fileGrid = file.Grid;
+        description = file.Description;
+        return new SweepConfig { Base = TableBase, Grids = [file.Grid] };
+    }
+
+    private GridFile ReadGridFile(string gridName)
     {
         string path = AblationFile(gridName);
         if (!File.Exists(path))
@@ -368,24 +380,7 @@ public sealed record WorkbookProfile
             var known = AblationGridNames();
             throw new FileNotFoundException($"{path}: grid file not found ({(known.Count == 0 ? $"{ExperimentsDir} holds no .yaml files" : $"grid files there: {string.Join(", ", known)}")})", path);
         }
-        fileGrid = SweepGridFile.Read(path, out description);
-        return new SweepConfig
-        {
-            Base = BaseRun,
-            Grids =
-            [
-                new SweepGrid
-                {
-                    Fixed =
-                    [
-                        GridSetting.Of("dataset", new[] { ResolveDataset(TrainDataset).Name }, Source("TrainDataset")),
-                        GridSetting.Of("shots", new[] { MainShots }, Source("MainShots")),
-                        GridSetting.Of("seed", new[] { Seeds[0] }, Source("Seeds[0]")),
-                    ],
-                },
-                fileGrid,
-            ],
-        };
+        return SweepGridFile.ReadFile(path);
     }
 
     /// <summary>Where a sweep value of this profile comes from, for error messages: <c>profile smoke: Shots</c>.</summary>

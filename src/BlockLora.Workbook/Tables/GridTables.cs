@@ -74,7 +74,7 @@ public static class GridTables
                 double? std = found.Length switch
                 {
                     0 => null,
-                    1 => 0,
+                    1 => null, // one seed has no spread to show: never 0.00
                     _ => Math.Sqrt(found.Sum(r => (r.Accuracy - mean!.Value) * (r.Accuracy - mean.Value)) / (found.Length - 1)),
                 };
                 bool zeroShot = first.Spec.IsZeroShot;
