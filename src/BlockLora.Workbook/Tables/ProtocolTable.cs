@@ -45,6 +45,20 @@ public sealed record ProtocolTable(
 {
     private bool HasPaper => TableKinds.PaperTable(Kind) is not null;
 
+    /// <summary>The stored rows of exactly this table's runs (what its charts may draw).</summary>
+    public IReadOnlyList<RunRecord> FoundRows => Runs.Rows.Where(r => r.Found is not null).Select(r => r.Found!).ToArray();
+
+    /// <summary>The footer notes and the missing runs as HTML, for a notebook cell under <see cref="ToFrame"/>.</summary>
+    public string NotesHtml()
+    {
+        var html = new StringBuilder("<ul>");
+        foreach (var note in Footer) html.Append("<li>").Append(System.Net.WebUtility.HtmlEncode(note)).Append("</li>");
+        html.Append("</ul>");
+        if (Runs.Missing.Count > 0)
+            html.Append($"<div><b>{Runs.Missing.Count} of {Runs.Rows.Count} expected rows are missing</b>; fill them with <code>{System.Net.WebUtility.HtmlEncode(FillCommand)}</code></div>");
+        return html.ToString();
+    }
+
     /// <summary>Runs (rows) of the grid that the store lacks, as a listing.</summary>
     public IReadOnlyList<string> MissingRuns => Runs.Missing.Select(r => r.Label).ToArray();
 
