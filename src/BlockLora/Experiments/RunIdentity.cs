@@ -78,6 +78,35 @@ public sealed record RunIdentity(string Json, string Id)
             };
             config["few_shot"] = spec.SplitFile is null ? "sampled" : "file:" + FileSha256(spec.SplitFile);
         }
+        return Hashed(config);
+    }
+
+    /// <summary>
+    /// The identity of the run that wrote a row, from the row's config: an eval-on row or a new-half row has an id of its
+    /// own, and its run is the same config scored on its own dataset and half (<c>eval_dataset</c> empty, no
+    /// <c>eval_classes</c>). That is the id of the run's own row and of its run folder.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The text is not a JSON object.</exception>
+    public static RunIdentity OwnRunOf(string rowConfig)
+    {
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(rowConfig);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"run config is not JSON ({e.Message})");
+        }
+        if (parsed is not JsonObject config) throw new InvalidDataException("run config is not a JSON object");
+        config["eval_dataset"] = "";
+        config.Remove("eval_classes");
+        return Hashed(config);
+    }
+
+    // The one path from settings to id, so an id recomputed from a stored config matches the one the run computed.
+    private static RunIdentity Hashed(JsonObject config)
+    {
         string json = Canonical(config);
         return new RunIdentity(json, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json))).ToLowerInvariant());
     }
