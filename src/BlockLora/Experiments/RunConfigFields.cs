@@ -61,6 +61,8 @@ public static class RunConfigFields
         if (root is not JsonObject config) throw new InvalidDataException("run config is not a JSON object");
         var fields = new List<RunConfigField>();
         Flatten(config, "", fields);
+        // RunIdentity leaves out classes when all (ids from before subsets stay valid): say it, so it can be compared and selected.
+        if (!config.ContainsKey("classes")) fields.Add(new RunConfigField("classes", NameOf("classes"), "all"));
         return fields.OrderBy(f => f.Path, StringComparer.Ordinal).ToArray();
     }
 

@@ -15,7 +15,8 @@ public sealed record RunListing(IReadOnlyList<StoredRun> Runs, IReadOnlyList<str
     public static RunListing Of(IReadOnlyList<StoredRun> runs)
     {
         var names = runs.SelectMany(r => r.Fields).Select(f => f.Name).Where(n => !Fixed.Contains(n));
-        var varying = names.Distinct().Where(n => runs.Select(r => r.Value(n)).Distinct().Skip(1).Any()).ToList();
+        // A setting a run lacks (a zero-shot run has no rank) is not a difference: its method column already says why.
+        var varying = names.Distinct().Where(n => runs.Select(r => r.Value(n)).OfType<string>().Distinct().Skip(1).Any()).ToList();
         // The fingerprint follows the backbone's name; both would only widen the table.
         if (varying.Contains("backbone")) varying.Remove("backbone.fingerprint");
         return new RunListing(runs, RunConfigFields.InDisplayOrder(varying));
