@@ -26,7 +26,6 @@ public static class ResultsCommand
         var where = new Option<string[]>("--where")
         {
             Description = "only runs with this setting (option name such as rank, lr, dataset, or a dotted config path such as training.lr); repeat to require several",
-            AllowMultipleArgumentsPerToken = false,
         };
         var command = new Command("list", "One line per run: id, dataset, shots, seed, method, the settings that vary, accuracy, date") { results, where };
         command.SetAction(r => UserErrors.Run(() => Print(StoredRuns.List(r.GetValue(results)!, r.GetValue(where) ?? []).Format())));

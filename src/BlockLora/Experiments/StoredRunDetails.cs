@@ -24,15 +24,23 @@ public sealed record StoredRunDetails(
             folder is null ? null : RunMetricsSummary.Read(folder), files);
     }
 
-    /// <summary>The run's config, indented (the row holds it canonical: one line, keys sorted).</summary>
-    public string PrettyConfig => JsonNode.Parse(Run.Own.Config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    /// <summary>The run's config, indented (the row holds it canonical: one line, keys sorted); null when the row has none.</summary>
+    public string? PrettyConfig => Run.Own.Config.Length == 0 ? null
+        : JsonNode.Parse(Run.Own.Config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     public IEnumerable<string> Format()
     {
         var c = CultureInfo.InvariantCulture;
         yield return $"run {Run.Id}";
-        yield return "config:";
-        foreach (var line in PrettyConfig.Split('\n')) yield return "  " + line.TrimEnd('\r');
+        if (PrettyConfig is { } config)
+        {
+            yield return "config:";
+            foreach (var line in config.Split('\n')) yield return "  " + line.TrimEnd('\r');
+        }
+        else
+        {
+            yield return "config: not in its row (only the settings the row's columns hold are known)";
+        }
         yield return "accuracy:";
         foreach (var line in TextColumns.Format(["dataset", "classes", "top-1", "mean per class"],
             Evaluations.Select(e => (IReadOnlyList<string>)[e.Dataset, e.Classes, e.Top1.ToString("F2", c),
