@@ -31,7 +31,8 @@ public sealed class StoredRuns
         var runs = new List<StoredRun>();
         foreach (var group in rows.Where(r => r.RunId.Length > 0).GroupBy(OwnId, StringComparer.Ordinal))
         {
-            // A run rerun after its row was lost appends again: the latest row of each id speaks for it.
+            // One id can be stored twice (two processes finished the same run before either saw the other's row): the latest speaks for it.
+            // A run whose own row is missing (only its eval-on rows were kept) is still listed, under its own id, by one of those rows.
             var latest = group.GroupBy(r => r.RunId, StringComparer.Ordinal).Select(g => g.MaxBy(r => r.Date)!).ToArray();
             var own = latest.FirstOrDefault(r => r.RunId == group.Key) ?? latest[0];
             var ordered = latest.OrderBy(r => r == own ? 0 : 1).ThenBy(r => r.EvalDataset, StringComparer.Ordinal).ThenBy(r => r.Classes, StringComparer.Ordinal).ToArray();
