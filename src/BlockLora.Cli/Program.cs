@@ -12,6 +12,7 @@ var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
     TablesCommand.Create(),
     BenchCommand.Create(),
     DemoCommand.Create(),
+    ResultsCommand.Create(),
 };
 foreach (var command in ExperimentCommands.Create()) root.Subcommands.Add(command);
 var parsed = root.Parse(args);

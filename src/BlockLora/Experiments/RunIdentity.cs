@@ -28,9 +28,8 @@ public sealed record RunIdentity(string Json, string Id)
     /// <param name="evalClasses">The half a row is scored on when it is not the run's own (the new half of a base run).</param>
     public static RunIdentity Of(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null)
     {
-        string json = Canonical(Config(spec, evalDataset, evalClasses, BackboneFingerprint.Of(spec.ModelPath), spec.Backbone,
+        return Hashed(Config(spec, evalDataset, evalClasses, BackboneFingerprint.Of(spec.ModelPath), spec.Backbone,
             spec.Train.Device.StartsWith("cuda", StringComparison.Ordinal) ? "cuda" : spec.Train.Device, PrecisionSelection.Name(spec.ComputeDType)));
-        return new RunIdentity(json, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json))).ToLowerInvariant());
     }
 
     /// <summary>Stands for a setting that the machine decides, in <see cref="Planned(RunSpec, string, ClassSubset?)"/>.</summary>
@@ -109,6 +108,36 @@ public sealed record RunIdentity(string Json, string Id)
             config["few_shot"] = spec.SplitFile is null ? "sampled" : "file:" + FileSha256(spec.SplitFile);
         }
         return config;
+    }
+
+    /// <summary>
+    /// The identity of the run that wrote a row, from the row's config: an eval-on row or a new-half row has an id of its
+    /// own, and its run is the same config scored on its own dataset and half (<c>eval_dataset</c> empty, no
+    /// <c>eval_classes</c>). That is the id of the run's own row and of its run folder.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The text is not a JSON object.</exception>
+    public static RunIdentity OwnRunOf(string rowConfig)
+    {
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(rowConfig);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"run config is not JSON ({e.Message})");
+        }
+        if (parsed is not JsonObject config) throw new InvalidDataException("run config is not a JSON object");
+        config["eval_dataset"] = "";
+        config.Remove("eval_classes");
+        return Hashed(config);
+    }
+
+    // The one path from settings to id, so an id recomputed from a stored config matches the one the run computed.
+    private static RunIdentity Hashed(JsonObject config)
+    {
+        string json = Canonical(config);
+        return new RunIdentity(json, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json))).ToLowerInvariant());
     }
 
     /// <summary>Keys sorted at every level, no whitespace, invariant numbers: the same settings always give the same bytes.</summary>

@@ -1,4 +1,5 @@
 using BlockLora.Adapters;
+using BlockLora.Data;
 using BlockLora.Experiments;
 using BlockLora.Results;
 using BlockLora.Torch;
@@ -127,5 +128,21 @@ public class RunIdentityTests
         var rows = ResultsStore.In(results).ReadAll();
         Assert.Equal(["", RunIdentity.Of(spec).Id], rows.Select(r => r.RunId));
         Assert.Equal(RunIdentity.Of(spec).Json, rows[1].Config);
+    }
+
+    [Fact]
+    public void The_own_run_of_an_eval_on_or_new_half_row_is_the_run_that_wrote_it()
+    {
+        var spec = Base();
+        var evalOn = RunIdentity.Of(spec, "DTD");
+        Assert.NotEqual(RunIdentity.Of(spec).Id, evalOn.Id);
+        Assert.Equal(RunIdentity.Of(spec).Id, RunIdentity.OwnRunOf(evalOn.Json).Id);
+        Assert.Equal(RunIdentity.Of(spec), RunIdentity.OwnRunOf(RunIdentity.Of(spec).Json));
+
+        var baseRun = spec with { Classes = ClassSubset.Base };
+        var newHalf = RunIdentity.Of(baseRun, "", ClassSubset.New);
+        Assert.NotEqual(RunIdentity.Of(baseRun).Id, newHalf.Id);
+        Assert.Equal(RunIdentity.Of(baseRun).Id, RunIdentity.OwnRunOf(newHalf.Json).Id);
+        Assert.Throws<InvalidDataException>(() => RunIdentity.OwnRunOf("[1]"));
     }
 }
