@@ -67,18 +67,24 @@ public static class WorkbookCharts
         if (line.Length > 0) yield return line.ToString();
     }
 
-    /// <summary>Classes, train and test images per dataset (grouped bars).</summary>
+    /// <summary>
+    /// Train and test images per dataset (grouped bars) in one panel and classes in a panel of its own: a class count of
+    /// ~10 on an axis that reaches thousands of images would be a bar a pixel high.
+    /// </summary>
     public static GenericChart DatasetSizes(IReadOnlyList<(string Dataset, int Classes, int Train, int Test)> rows, string? subtitle = null)
     {
         var names = rows.Select(r => r.Dataset).ToArray();
-        var chart = Chart.Combine(
+        var images = Chart.Combine(
         [
-            Chart.Column<int, string, string>(rows.Select(r => r.Classes), Keys: names, Name: "classes"),
-            Chart.Column<int, string, string>(rows.Select(r => r.Train), Keys: names, Name: "train images"),
-            Chart.Column<int, string, string>(rows.Select(r => r.Test), Keys: names, Name: "test images"),
+            Chart.Column<int, string, string>(rows.Select(r => r.Train), Keys: names, Name: "train images", MarkerColor: Color.fromString("#1f77b4")),
+            Chart.Column<int, string, string>(rows.Select(r => r.Test), Keys: names, Name: "test images", MarkerColor: Color.fromString("#ff7f0e")),
         ]);
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<int, int, string>(chart, TitleText: "count");
-        return Titled(chart, "Datasets: classes and images", subtitle);
+        images = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<int, int, string>(images, TitleText: "images");
+        var classes = Chart.Column<int, string, string>(rows.Select(r => r.Classes), Keys: names, Name: "classes", MarkerColor: Color.fromString("#2ca02c"),
+            MultiText: rows.Select(r => r.Classes.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(), TextPosition: StyleParam.TextPosition.Auto);
+        classes = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<int, int, string>(classes, TitleText: "classes");
+        var grid = Chart.Grid([images, classes], 1, 2, SubPlotTitles: new[] { "images per split", "classes" }, XGap: 0.25);
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(grid, "Datasets: classes and images", subtitle), 1000, 500);
     }
 
     /// <summary>Zero-shot top-1 per dataset, beside chance (100 / classes).</summary>
@@ -91,17 +97,48 @@ public static class WorkbookCharts
             Chart.Column<double, string, string>(rows.Select(r => 100.0 / r.Classes), Keys: names, Name: "chance", MarkerColor: Color.fromString("#c7c7c7")),
         ]);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
-        return Titled(chart, "Zero-shot accuracy per dataset", subtitle);
+        // Zero-shot samples no shots and trains nothing: one evaluation per dataset is the whole result, with no seed spread to show.
+        return Titled(chart, "Zero-shot accuracy per dataset", $"deterministic: one evaluation per dataset, no seeds{(subtitle is null ? "" : "; " + subtitle)}");
     }
 
-    /// <summary>Confusion counts (rows: true class, columns: predicted), annotated.</summary>
+    /// <summary>
+    /// Confusion counts (rows: true class, columns: predicted), each cell's count written in white on dark cells and in
+    /// near-black on light ones (<see cref="HeatmapScale.TextColorOn"/>), with a colour bar. Counts are anchored at 0:
+    /// the scale shows how many images, and an empty cell is the lightest-to-darkest reference.
+    /// </summary>
     public static GenericChart Confusion(long[,] counts, IReadOnlyList<string> classNames, string title, string? subtitle = null)
     {
         int n = classNames.Count;
         var z = Enumerable.Range(0, n).Select(t => Enumerable.Range(0, n).Select(p => (double)counts[t, p]).ToArray()).ToArray();
-        var text = z.Select(row => row.Select(v => v.ToString("0", System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        var chart = Chart.AnnotatedHeatmap<double, string, string, string>(z, text, X: classNames.ToArray(), Y: classNames.ToArray(),
-            ColorScale: StyleParam.Colorscale.YIGnBu, ReverseYAxis: true);
+        double zmax = Math.Max(1, z.SelectMany(r => r).Max());
+        var chart = Chart.Heatmap<double, string, string, string>(z, X: classNames.ToArray(), Y: classNames.ToArray(), ReverseYAxis: true, ShowScale: true);
+        chart = GenericChart.mapTrace(FuncConvert.FromFunc<Trace, Trace>(t =>
+        {
+            t.SetProperty("colorscale", HeatmapScale.ToPlotly(HeatmapScale.YlGnBu));
+            t.SetProperty("zmin", 0.0);
+            t.SetProperty("zmax", zmax);
+            var bar = new ColorBar();
+            bar.SetProperty("title", new Dictionary<string, object> { ["text"] = "images" });
+            t.SetProperty("colorbar", bar);
+            return t;
+        }), chart);
+        var annotations = new List<Annotation>();
+        for (int row = 0; row < n; row++)
+            for (int col = 0; col < n; col++)
+            {
+                var cell = new Annotation();
+                cell.SetProperty("x", classNames[col]);
+                cell.SetProperty("y", classNames[row]);
+                cell.SetProperty("text", z[row][col].ToString("0", System.Globalization.CultureInfo.InvariantCulture));
+                cell.SetProperty("showarrow", false);
+                var font = new Font();
+                font.SetProperty("color", HeatmapScale.TextColorOn(HeatmapScale.ColorAt(HeatmapScale.YlGnBu, z[row][col] / zmax)));
+                cell.SetProperty("font", font);
+                annotations.Add(cell);
+            }
+        var layout = new Layout();
+        layout.SetProperty("annotations", annotations);
+        chart = Plotly.NET.Chart.withLayout(layout).Invoke(chart);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "predicted");
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "true");
         return Titled(chart, title, subtitle);
@@ -117,48 +154,76 @@ public static class WorkbookCharts
             Chart.Line<int, double, string>(x, steps.Select(s => 100 * s.BatchAccuracy), Name: "batch accuracy (%)", LineColor: Color.fromString("#d62728")),
             TitleText: "batch accuracy (%)", MinMax: Tuple.Create(0.0, 100.0));
         accuracy = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(accuracy, TitleText: "iteration");
-        return Titled(Chart.Grid([loss, accuracy], 2, 1), title, subtitle);
+        return Titled(Chart.Grid([loss, accuracy], 2, 1), title, $"one training run (one seed){(subtitle is null ? "" : "; " + subtitle)}");
     }
 
-    /// <summary>The ablation as four annotated heatmaps over rank r (rows) × blocks n (columns): accuracy, trainable parameters, train seconds, peak memory.</summary>
+    /// <summary>Horizontal gap between the heatmap panels, as a fraction of a panel's width: room for each panel's colour bar.</summary>
+    private const double HeatmapXGap = 0.45;
+    private const double HeatmapYGap = 0.3;
+
+    /// <summary>
+    /// The ablation as four annotated heatmaps over rank r (rows) × blocks n (columns): accuracy (mean ± sd over seeds),
+    /// trainable parameters, train seconds, peak memory; each with its own colour bar, and a colour range from
+    /// <see cref="HeatmapScale.ColorRange"/> so a few percent of timing or memory noise is not stretched over the whole scale.
+    /// </summary>
     public static GenericChart AblationHeatmaps(IReadOnlyList<AblationRow> rows, string title, string? subtitle = null)
     {
         var ranks = rows.Select(r => r.Rank).Distinct().Order().ToArray();
         var blocks = rows.Select(r => r.Blocks).Distinct().Order().ToArray();
         var xs = blocks.Select(n => n == 1 ? "n=1 (LoRA)" : $"n={n}").ToArray();
         var ys = ranks.Select(r => $"r={r}").ToArray();
-        GenericChart Panel(Func<AblationRow, double> value, string format, StyleParam.Colorscale scale)
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        // Cell domains of a 2 × 2 grid: a cell is 1 / (2 + gap) of the figure, so each bar sits just right of its own panel.
+        double cellWidth = 1 / (2 + HeatmapXGap), cellHeight = 1 / (2 + HeatmapYGap);
+        GenericChart Panel(int index, Func<AblationRow, double> value, Func<AblationRow, string> format, StyleParam.Colorscale scale)
         {
-            var z = ranks.Select(r => blocks.Select(n => rows.FirstOrDefault(x => x.Rank == r && x.Blocks == n) is { } row ? value(row) : double.NaN).ToArray()).ToArray();
-            var text = z.Select(line => line.Select(v => double.IsNaN(v) ? "" : v.ToString(format, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
-            // Cell values as heatmap text (layout annotations would all land on the grid's first panel).
-            var heatmap = Chart.Heatmap<double, string, string, string>(z, X: xs, Y: ys, MultiText: text.SelectMany(t => t).ToArray(), ColorScale: scale, ShowScale: false);
+            var cells = ranks.Select(r => blocks.Select(n => rows.FirstOrDefault(x => x.Rank == r && x.Blocks == n)).ToArray()).ToArray();
+            var z = cells.Select(line => line.Select(c => c is null ? double.NaN : value(c)).ToArray()).ToArray();
+            var text = cells.Select(line => line.Select(c => c is null ? "" : format(c)).ToArray()).ToArray();
+            var (zmin, zmax) = HeatmapScale.ColorRange(z.SelectMany(v => v));
+            int column = index % 2, row = index / 2;
+            // Cell values as heatmap text (layout annotations would all land on the grid's first panel); plotly.js picks
+            // white or black per cell for heatmap text by the cell's colour.
+            var heatmap = Chart.Heatmap<double, string, string, string>(z, X: xs, Y: ys, MultiText: text.SelectMany(t => t).ToArray(), ColorScale: scale, ShowScale: true);
             return GenericChart.mapTrace(FuncConvert.FromFunc<Trace, Trace>(t =>
             {
                 t.SetProperty("text", text);
                 t.SetProperty("texttemplate", "%{text}");
+                t.SetProperty("zmin", zmin);
+                t.SetProperty("zmax", zmax);
+                t.SetProperty("zauto", false);
+                var bar = new ColorBar();
+                bar.SetProperty("x", column * (1 + HeatmapXGap) * cellWidth + cellWidth + 0.01);
+                bar.SetProperty("xanchor", "left");
+                bar.SetProperty("y", 1 - (row * (1 + HeatmapYGap) * cellHeight + cellHeight / 2));
+                bar.SetProperty("yanchor", "middle");
+                bar.SetProperty("len", cellHeight);
+                bar.SetProperty("thickness", 12);
+                t.SetProperty("colorbar", bar);
                 return t;
             }), heatmap);
         }
         var grid = Chart.Grid(
         [
-            Panel(r => r.Accuracy, "F1", StyleParam.Colorscale.Viridis),
-            Panel(r => r.Parameters, "N0", StyleParam.Colorscale.YIGnBu),
-            Panel(r => r.TrainSeconds, "F1", StyleParam.Colorscale.YIOrRd),
-            Panel(r => r.PeakMemoryMB, "F0", StyleParam.Colorscale.Greens),
-        ], 2, 2, SubPlotTitles: new[] { "top-1 (%)", "trainable parameters", "train time (s)", "peak resident memory (MB)" }, YGap: 0.25);
-        return Titled(grid, title, subtitle);
+            Panel(0, r => r.Accuracy, r => r.Seeds > 1 ? string.Create(inv, $"{r.Accuracy:F1} ± {r.Std:F1}") : r.Accuracy.ToString("F1", inv), StyleParam.Colorscale.Viridis),
+            Panel(1, r => r.Parameters, r => r.Parameters.ToString("N0", inv), StyleParam.Colorscale.YIGnBu),
+            Panel(2, r => r.TrainSeconds, r => r.TrainSeconds.ToString("F1", inv), StyleParam.Colorscale.YIOrRd),
+            Panel(3, r => r.PeakMemoryMB, r => r.PeakMemoryMB.ToString("F0", inv), StyleParam.Colorscale.Greens),
+        ], 2, 2, SubPlotTitles: new[] { "top-1 (%)", "trainable parameters", "train time (s)", "peak resident memory (MB)" }, XGap: HeatmapXGap, YGap: HeatmapYGap);
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(
+            Titled(grid, title, SeedSpread.Subtitle(rows.Select(r => r.Seeds), subtitle) + "; colour ranges span at least ±10 % of each panel's mean"), 1100, 760);
     }
 
-    /// <summary>Accuracy and trainable parameters against the block count n, one line per rank.</summary>
+    /// <summary>Accuracy (mean ± sd over seeds) and trainable parameters against the block count n, one line per rank.</summary>
     public static GenericChart AblationLines(IReadOnlyList<AblationRow> rows, string title, string? subtitle = null)
     {
         var ranks = rows.Select(r => r.Rank).Distinct().Order().ToArray();
         var accuracy = Chart.Combine(ranks.Select((r, i) =>
         {
             var line = rows.Where(x => x.Rank == r).OrderBy(x => x.Blocks).ToArray();
-            return Chart.Line<string, double, string>(line.Select(x => x.Blocks.ToString(System.Globalization.CultureInfo.InvariantCulture)), line.Select(x => x.Accuracy),
+            var chart = Chart.Line<string, double, string>(line.Select(x => x.Blocks.ToString(System.Globalization.CultureInfo.InvariantCulture)), line.Select(x => x.Accuracy),
                 ShowMarkers: true, Name: $"r={r}", LineColor: Color.fromString(Palette[i % Palette.Length]));
+            return SeedSpread.WithErrorY(chart, SeedSpread.BarLengths(line.Select(x => ((double?)x.Std, x.Seeds))), Palette[i % Palette.Length]);
         }));
         accuracy = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(accuracy, TitleText: "top-1 (%)");
         var parameters = Chart.Combine(ranks.Select((r, i) =>
@@ -169,36 +234,51 @@ public static class WorkbookCharts
         }));
         parameters = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(parameters, TitleText: "trainable parameters");
         parameters = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(parameters, TitleText: "blocks n (1 = LoRA)");
-        return Titled(Chart.Grid([accuracy, parameters], 2, 1), title, subtitle);
+        return Titled(Chart.Grid([accuracy, parameters], 2, 1), title, SeedSpread.Subtitle(rows.Select(r => r.Seeds), subtitle));
     }
 
+    /// <summary>Title of the panel that holds the published averages, apart from ours: they are 11 datasets on ViT-B/16, ours a toy model on a few.</summary>
+    public const string PublishedAveragesPanel = "Published: 11-dataset averages, ViT-B/16 (papers)";
+
     /// <summary>
-    /// Accuracy against shots, one panel per dataset and one for the average: our zero-shot (flat), LoRA and Block-LoRA
-    /// (solid), the published CLIP-LoRA numbers (dashed), and in the average panel every published baseline (dotted).
+    /// Accuracy against shots, one panel per dataset and one for our average: our zero-shot (flat, deterministic), LoRA
+    /// and Block-LoRA (solid, mean ± sd over seeds), the published CLIP-LoRA numbers per dataset (dashed); every published
+    /// 11-dataset average (ViT-B/16) goes in a panel of its own, never on the axes of our averages, which come from another
+    /// model on other datasets. The grid has exactly as many cells as panels where it can (one row up to three panels),
+    /// and no empty cell is given axes.
     /// </summary>
     public static GenericChart AccuracyVsShots(IReadOnlyList<ComparisonRow> fewShot, IReadOnlyList<PaperValue> paper, string title, string? subtitle = null)
     {
-        var panels = fewShot.Select(r => r.Dataset).Distinct().ToArray();
+        var ours = fewShot.Select(r => r.Dataset).Distinct().ToArray();
         var shots = fewShot.Where(r => r.Shots > 0).Select(r => r.Shots).Distinct().Order().ToArray();
         if (shots.Length == 0) shots = [1, 2, 4, 8, 16];
-        var charts = new List<GenericChart>();
         var labels = shots.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         string Label(int x) => x.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        bool clipLoraShown = false;
-        for (int p = 0; p < panels.Length; p++)
+        var charts = new List<GenericChart>();
+        var titles = new List<string>();
+        GenericChart Axes(GenericChart panel)
         {
-            bool first = p == 0, average = panels[p].StartsWith(PaperNumbers.Average, StringComparison.Ordinal);
-            var rows = fewShot.Where(r => r.Dataset == panels[p]).ToArray();
+            panel = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(panel, TitleText: "shots per class",
+                AxisType: StyleParam.AxisType.Category, CategoryOrder: StyleParam.CategoryOrder.Array, CategoryArray: labels);
+            return Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(panel, TitleText: "top-1 (%)");
+        }
+        bool clipLoraShown = false, first = true;
+        foreach (var dataset in ours)
+        {
+            bool average = dataset.StartsWith(PaperNumbers.Average, StringComparison.Ordinal);
+            var rows = fewShot.Where(r => r.Dataset == dataset).ToArray();
             var traces = new List<GenericChart>();
             foreach (var method in new[] { AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora })
             {
                 var mine = rows.Where(r => r.Method == method && r.Ours is not null).OrderBy(r => r.Shots).ToArray();
                 if (mine.Length == 0) continue;
-                var (x, y) = method == AdapterMethod.ZeroShot
+                bool zeroShot = method == AdapterMethod.ZeroShot;
+                var (x, y) = zeroShot
                     ? (labels, shots.Select(_ => mine[0].Ours!.Value).ToArray())
                     : (mine.Select(r => Label(r.Shots)).ToArray(), mine.Select(r => r.Ours!.Value).ToArray());
-                traces.Add(Chart.Line<string, double, string>(x, y, ShowMarkers: true, Name: $"{AdapterMethods.Format(method)} (ours)", ShowLegend: first,
-                    LineColor: Color.fromString(MethodColors[method])));
+                var line = Chart.Line<string, double, string>(x, y, ShowMarkers: true, Name: $"{AdapterMethods.Format(method)} (ours{(zeroShot ? ", deterministic" : "")})",
+                    ShowLegend: first, LineColor: Color.fromString(MethodColors[method]));
+                traces.Add(zeroShot ? line : SeedSpread.WithErrorY(line, SeedSpread.BarLengths(mine.Select(r => (r.OursStd, r.Seeds))), MethodColors[method]));
             }
             var clipLora = rows.Where(r => r.Method == AdapterMethod.Lora && r.Paper is not null).OrderBy(r => r.Shots).ToArray();
             if (clipLora.Length > 0 && !average)
@@ -207,40 +287,57 @@ public static class WorkbookCharts
                     Name: "CLIP-LoRA (paper, per dataset)", ShowLegend: !clipLoraShown, LineColor: Color.fromString(MethodColors[AdapterMethod.Lora]), LineDash: StyleParam.DrawingStyle.Dash));
                 clipLoraShown = true;
             }
-            if (average)
-            {
-                var baselines = paper.Where(v => v.Table == PaperNumbers.FewShotAverage && v.Value is not null && shots.Contains(v.Shots ?? 0)).GroupBy(v => v.Method).ToArray();
-                for (int b = 0; b < baselines.Length; b++)
-                {
-                    var line = baselines[b].OrderBy(v => v.Shots).ToArray();
-                    bool clip = baselines[b].Key == PaperTables.PaperClipLora;
-                    traces.Add(Chart.Line<string, double, string>(line.Select(v => Label(v.Shots!.Value)), line.Select(v => v.Value!.Value), ShowMarkers: clip,
-                        Name: $"{baselines[b].Key} (paper, 11-dataset average)", ShowLegend: true,
-                        LineColor: Color.fromString(clip ? MethodColors[AdapterMethod.Lora] : Palette[b % Palette.Length]),
-                        LineDash: clip ? StyleParam.DrawingStyle.Dash : StyleParam.DrawingStyle.Dot, LineWidth: clip ? 2.0 : 1.0));
-                }
-            }
-            var panel = traces.Count == 0 ? Chart.Invisible() : Chart.Combine(traces);
-            panel = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(panel, TitleText: "shots per class",
-                AxisType: StyleParam.AxisType.Category, CategoryOrder: StyleParam.CategoryOrder.Array, CategoryArray: labels);
-            charts.Add(Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(panel, TitleText: "top-1 (%)"));
+            if (traces.Count == 0) continue;
+            charts.Add(Axes(Chart.Combine(traces)));
+            titles.Add(average ? $"{dataset}: ours" : dataset);
+            first = false;
         }
-        int cols = charts.Count <= 4 ? Math.Min(2, charts.Count) : 3, gridRows = (charts.Count + cols - 1) / cols;
-        while (charts.Count < gridRows * cols) charts.Add(Chart.Invisible());
-        var grid = Chart.Grid(charts, gridRows, cols, SubPlotTitles: panels, YGap: 0.3, XGap: 0.12);
-        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(grid, title, subtitle), 1100, 380 * gridRows + 80);
+        var baselines = paper.Where(v => v.Table == PaperNumbers.FewShotAverage && v.Value is not null && shots.Contains(v.Shots ?? 0)).GroupBy(v => v.Method).ToArray();
+        if (baselines.Length > 0)
+        {
+            var traces = new List<GenericChart>();
+            for (int b = 0; b < baselines.Length; b++)
+            {
+                var line = baselines[b].OrderBy(v => v.Shots).ToArray();
+                bool clip = baselines[b].Key == PaperTables.PaperClipLora;
+                traces.Add(Chart.Line<string, double, string>(line.Select(v => Label(v.Shots!.Value)), line.Select(v => v.Value!.Value), ShowMarkers: clip,
+                    Name: $"{baselines[b].Key} (paper, 11-dataset average)", ShowLegend: true,
+                    LineColor: Color.fromString(clip ? MethodColors[AdapterMethod.Lora] : Palette[b % Palette.Length]),
+                    LineDash: clip ? StyleParam.DrawingStyle.Dash : StyleParam.DrawingStyle.Dot, LineWidth: clip ? 2.0 : 1.0));
+            }
+            charts.Add(Axes(Chart.Combine(traces)));
+            titles.Add(PublishedAveragesPanel);
+        }
+        if (charts.Count == 0) return Titled(Chart.Invisible(), title, subtitle);
+        var (gridRows, cols) = GridShape(charts.Count);
+        var grid = Chart.Grid(charts, gridRows, cols, SubPlotTitles: titles.ToArray(), YGap: 0.3, XGap: 0.12);
+        var seeds = fewShot.Where(r => r.Method != AdapterMethod.ZeroShot && r.Ours is not null).Select(r => r.Seeds);
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(grid, title, SeedSpread.Subtitle(seeds, subtitle)), 1100, 380 * gridRows + 80);
     }
 
-    /// <summary>Accuracy against trainable parameters (log scale) for every ablation configuration, labelled r and n.</summary>
+    /// <summary>
+    /// Rows × columns for <paramref name="panels"/> panels: one row up to three, then the column count (3 or 2) that
+    /// fills every cell, else 3 columns with the remainder left without axes (Chart.Grid gives a cell no axes when no
+    /// chart is passed for it).
+    /// </summary>
+    public static (int Rows, int Columns) GridShape(int panels)
+    {
+        if (panels <= 3) return (1, Math.Max(1, panels));
+        int cols = panels % 3 == 0 ? 3 : panels % 2 == 0 ? 2 : 3;
+        return ((panels + cols - 1) / cols, cols);
+    }
+
+    /// <summary>Accuracy (mean ± sd over seeds) against trainable parameters (log scale) for every ablation configuration, labelled r and n.</summary>
     public static GenericChart AccuracyVsParameters(IReadOnlyList<AblationRow> rows, string title, string? subtitle = null)
     {
-        var traces = rows.GroupBy(r => r.Method).Select(g => Chart.Point<long, double, string>(g.Select(r => r.Parameters), g.Select(r => r.Accuracy),
+        var traces = rows.GroupBy(r => r.Method).Select(g => SeedSpread.WithErrorY(Chart.Point<long, double, string>(g.Select(r => r.Parameters), g.Select(r => r.Accuracy),
             Name: g.Key == AdapterMethod.Lora ? "LoRA" : "Block-LoRA", MultiText: g.Select(r => r.Method == AdapterMethod.Lora ? $"r={r.Rank}" : $"r={r.Rank} n={r.Blocks}").ToArray(),
-            TextPosition: StyleParam.TextPosition.TopCenter, MarkerColor: Color.fromString(MethodColors[g.Key])));
+            TextPosition: StyleParam.TextPosition.TopCenter, MarkerColor: Color.fromString(MethodColors[g.Key])),
+            SeedSpread.BarLengths(g.Select(r => ((double?)r.Std, r.Seeds))), MethodColors[g.Key]));
         var chart = Chart.Combine(traces);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "trainable parameters", AxisType: StyleParam.AxisType.Log);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "top-1 (%)");
-        return Titled(chart, title, subtitle);
+        return Titled(chart, title, SeedSpread.Subtitle(rows.Select(r => r.Seeds), subtitle));
     }
 
     /// <summary>
@@ -311,7 +408,10 @@ public static class WorkbookCharts
         var chart = Chart.Combine(traces);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "base classes top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "new classes top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
-        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(chart, title, subtitle), 1000, 760);
+        // BaseToNewSummary carries means and the seed count but no sd, so the seed count is all the spread this chart can state.
+        var seedCounts = perDataset.Concat(averages).Where(s => s.Method != AdapterMethod.ZeroShot).Select(s => s.Seeds);
+        string seeds = SeedSpread.Label(seedCounts).Replace("mean ± sd", "means", StringComparison.Ordinal) + " (no error bars: the summaries carry no sd)";
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(chart, title, subtitle is null ? seeds : $"{seeds}; {subtitle}"), 1000, 760);
     }
 
     /// <summary>A marker of <paramref name="size"/> px (set as a dynamic property: Marker.init takes its ~35 options positionally from C#).</summary>

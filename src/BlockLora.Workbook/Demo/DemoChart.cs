@@ -10,8 +10,8 @@ using CSharpChart = Plotly.NET.CSharp.Chart;
 namespace BlockLora.Workbook.Demo;
 
 /// <summary>
-/// The demo's figure: accuracy against shots, one panel per task, one line per method (zero-shot as a
-/// dashed reference). Written as self-contained HTML (plotly.js inline, so it opens offline) and, where
+/// The demo's figure: mean accuracy over seeds against shots, one panel per task, one line per method with ±1 sd
+/// error bars (zero-shot, deterministic, as a dashed reference); the subtitle says how many seeds. Written as self-contained HTML (plotly.js inline, so it opens offline) and, where
 /// Chromium is installed, as PNG through the workbook's <see cref="FigureWriter"/>.
 /// </summary>
 public static class DemoChart
@@ -20,7 +20,11 @@ public static class DemoChart
     private const int Width = 1200, Height = 520;
     private static readonly string[] Palette = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
 
-    public static GenericChart Build(IReadOnlyList<DemoTask> tasks, IReadOnlyList<DemoRow> rows)
+    /// <summary>"mean ± sd over 3 seeds" for the trained rows (zero-shot is deterministic and does not count).</summary>
+    public static string SeedLabel(IReadOnlyList<DemoSummaryRow> rows) =>
+        Charts.SeedSpread.Label(rows.Where(r => !r.Deterministic).Select(r => r.Seeds));
+
+    public static GenericChart Build(IReadOnlyList<DemoTask> tasks, IReadOnlyList<DemoSummaryRow> rows)
     {
         var labels = rows.Where(r => r.Method != AdapterMethod.ZeroShot).Select(r => r.Label).Distinct().ToList();
         var panels = new List<GenericChart>();
@@ -33,11 +37,13 @@ public static class DemoChart
             var traces = new List<GenericChart>();
             var zeroShot = taskRows.FirstOrDefault(r => r.Method == AdapterMethod.ZeroShot);
             if (zeroShot is not null)
-                traces.Add(Line(x, x.Select(_ => zeroShot.Accuracy), "zero-shot", Palette[0], dashed: true, showLegend: t == 0));
+                traces.Add(Line(x, x.Select(_ => zeroShot.Mean), "zero-shot (deterministic)", Palette[0], dashed: true, showLegend: t == 0));
             for (int m = 0; m < labels.Count; m++)
             {
-                var points = shots.Select(s => taskRows.FirstOrDefault(r => r.Label == labels[m] && r.Shots == s)?.Accuracy ?? double.NaN).ToList();
-                traces.Add(Line(x, points, labels[m], Palette[(m + 1) % Palette.Length], dashed: false, showLegend: t == 0));
+                var points = shots.Select(s => taskRows.FirstOrDefault(r => r.Label == labels[m] && r.Shots == s)).ToList();
+                string color = Palette[(m + 1) % Palette.Length];
+                var line = Line(x, points.Select(p => p?.Mean ?? double.NaN), labels[m], color, dashed: false, showLegend: t == 0);
+                traces.Add(Charts.SeedSpread.WithErrorY(line, Charts.SeedSpread.BarLengths(points.Select(p => (p?.Sd, p?.Seeds ?? 0))), color));
             }
             panels.Add(CSharpChart.Combine(traces));
         }
@@ -47,7 +53,7 @@ public static class DemoChart
             grid = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(grid,
                 TitleText: t == 1 ? "top-1 accuracy on the test split (%)" : "", MinMax: Tuple.Create(0.0, 100.0),
                 Id: StyleParam.SubPlotId.NewYAxis(t));
-        grid = Plotly.NET.Chart.withTitle("Few-shot adaptation of the demo CLIP on classes it never saw (demo iterations, not the paper's 500 × shots)", null).Invoke(grid);
+        grid = Plotly.NET.Chart.withTitle($"Few-shot adaptation of the demo CLIP on classes it never saw<br><sup>{SeedLabel(rows)} (error bars ±1 sd); demo iterations, not the paper's 500 × shots</sup>", null).Invoke(grid);
         // PlotlyJSReference.Full puts plotly.js inside the file: it opens offline, and the PNG renderer needs no network either.
         var display = DisplayOptions.init(null, null, null, null, null, null, FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full));
         return Plotly.NET.Chart.withDisplayOptions(display).Invoke(grid);

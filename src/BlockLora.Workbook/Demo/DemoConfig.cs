@@ -19,8 +19,12 @@ public sealed record DemoConfig
     /// <summary>Block counts n for Block-LoRA (each must divide the widths, 128 in the demo CLIP).</summary>
     public IReadOnlyList<int> Blocks { get; init; } = [2, 4, 8];
     public int Rank { get; init; } = 2;
-    public int Seed { get; init; } = 1;
-    /// <summary>One task, the first shot count, LoRA and one Block-LoRA, a few iterations: the end-to-end test.</summary>
+    /// <summary>
+    /// Seeds of every trained configuration: three by default, so each accuracy the demo prints is a mean with its spread
+    /// (one seed of these short schedules can differ from the next by several points).
+    /// </summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
+    /// <summary>One task, the first shot count, one seed, LoRA and one Block-LoRA, a few iterations: the end-to-end test.</summary>
     public bool Quick { get; init; }
     /// <summary>Iterations for the cut-down demo.</summary>
     public int QuickIterations { get; init; } = 8;
@@ -60,6 +64,11 @@ public sealed record DemoConfig
 
     public IReadOnlyList<int> EffectiveBlocks => Quick ? [Blocks[Blocks.Count / 2]] : Blocks;
 
+    public IReadOnlyList<int> EffectiveSeeds => Quick ? [Seeds[0]] : Seeds;
+
+    /// <summary>The seed whose adapters the task-switching check loads: switching is about one set of files, not about spread.</summary>
+    public int SwitchSeed => EffectiveSeeds[0];
+
     /// <summary>The demo's schedule with this config's overrides; each run's shot count and seed come from its <see cref="RunSpec"/>.</summary>
     public TrainConfig Train => Schedule with
     {
@@ -74,6 +83,8 @@ public sealed record DemoConfig
         if (Shots.Count == 0) throw new ArgumentException("--shots needs at least one shot count");
         if (Shots.Any(s => s <= 0)) throw new ArgumentException($"shot counts must be positive, got {string.Join(",", Shots)}");
         if (Blocks.Count == 0 || Blocks.Any(b => b <= 0)) throw new ArgumentException("block counts must be positive");
+        if (Seeds.Count == 0) throw new ArgumentException("--seeds needs at least one seed");
+        if (Seeds.Distinct().Count() != Seeds.Count) throw new ArgumentException($"--seeds lists a seed twice: {string.Join(",", Seeds)}");
         if (Switches < 1) throw new ArgumentException("at least one switch must be timed");
     }
 }

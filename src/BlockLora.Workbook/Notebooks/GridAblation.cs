@@ -78,17 +78,42 @@ public sealed record GridAblation(
             ? string.Concat(names.Select(n => FileHtml(profile.AblationFile(n))))
             : $"<div>no grid files in {WebUtility.HtmlEncode(profile.ExperimentsDir)}</div>";
 
-    /// <summary>Top-1 per point of the file as bars (one colour per method), with the trainable parameters on each bar.</summary>
-    public GenericChart Chart(string title, string? subtitle = null)
+    /// <summary>
+    /// What an ablation of <paramref name="profile"/> has to beat: the zero-shot top-1 stored for its train dataset (all
+    /// classes, this backbone; null until the zero-shot notebook has written it) and the dataset's class count, for chance.
+    /// </summary>
+    public static (double? ZeroShotAccuracy, int Classes) References(WorkbookProfile profile)
+    {
+        var zeroShot = File.Exists(Path.Combine(profile.ResultsDir, "results.csv")) || Directory.Exists(Path.Combine(profile.ResultsDir, "shards"))
+            ? ResultsSummary.MeanOverSeeds(ResultsSummary.Load(profile.ResultsDir))
+                .FirstOrDefault(s => s.Method == AdapterMethod.ZeroShot && s.Dataset == profile.TrainDataset && s.EvalDataset.Length == 0 && s.IsAllClasses && s.Backbone == profile.Backbone)
+            : null;
+        return (zeroShot?.Accuracy, profile.ResolveDataset(profile.TrainDataset).ClassCount);
+    }
+
+    /// <summary>
+    /// Top-1 per point of the file as bars (one colour per method) with ±1 sd error bars over the point's finished seeds
+    /// (none for one seed), the trainable parameters on each bar, and where given horizontal lines for the zero-shot
+    /// accuracy and chance (100 / classes): a bar means little without what adapting has to beat.
+    /// </summary>
+    /// <param name="zeroShotAccuracy">Zero-shot top-1 (%) on the dataset the points trained on; no line when null.</param>
+    /// <param name="classes">The dataset's class count, for the chance line; no line when null.</param>
+    public GenericChart Chart(string title, string? subtitle = null, double? zeroShotAccuracy = null, int? classes = null)
     {
         var rows = Table().Where(r => r.Accuracy is not null).ToArray();
         var labels = rows.Select(r => r.Options.Count == 1 ? r.Options[0].Value : r.Label).ToArray();
         var bars = Plotly.NET.CSharp.Chart.Column<double, string, string>(rows.Select(r => r.Accuracy!.Value), Keys: labels, Name: "top-1",
             MultiText: rows.Select(r => $"{r.TrainableParameters:N0} params").ToArray(),
             MarkerColor: Color.fromColors(rows.Select(r => Color.fromString(r.Method == AdapterMethod.Lora ? "#1f77b4" : "#d62728"))));
-        bars = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(bars, TitleText: "top-1 (%)");
+        bars = SeedSpread.WithErrorY(bars, SeedSpread.BarLengths(rows.Select(r => (r.Std, r.Finished))), "#333333");
+        var references = new List<ReferenceLine>();
+        if (zeroShotAccuracy is { } zs) references.Add(new ReferenceLine(zs, "zero-shot", "#7f7f7f"));
+        if (classes is > 0) references.Add(new ReferenceLine(100.0 / classes.Value, $"chance (1/{classes})", "#000000", "dot"));
+        bars = ReferenceLines.With(bars, references);
+        double top = Math.Max(rows.Select(r => r.Accuracy!.Value + (r.Std ?? 0)).DefaultIfEmpty(0).Max(), references.Select(r => r.Y).DefaultIfEmpty(0).Max());
+        bars = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(bars, TitleText: "top-1 (%)", MinMax: Tuple.Create(0.0, Math.Min(100, top * 1.1 + 1)));
         bars = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(bars, TitleText: string.Join(", ", VariedOptions));
-        return WorkbookCharts.Titled(bars, title, subtitle);
+        return WorkbookCharts.Titled(bars, title, SeedSpread.Subtitle(rows.Select(r => r.Finished), subtitle));
     }
 }
 

@@ -24,6 +24,10 @@ public class DemoRunnerTests
         Assert.Equal(4 * 100, Directory.GetFiles(Path.Combine(results, "data", "fashion-heldout", "images"), "train-*.png", SearchOption.AllDirectories).Length);
 
         Assert.Equal(["zero-shot", "LoRA", "Block-LoRA n=4"], report.Rows.Select(r => r.Label).ToArray());
+        // --quick runs the first seed only: one run per configuration, so the table says n=1 and draws no spread.
+        Assert.All(report.Rows, r => Assert.Equal(1, r.Seed));
+        Assert.Contains("(n=1)", report.FormatTable());
+        Assert.Contains("one seed (no spread)", File.ReadAllText(report.SummaryPath));
         var rows = new ResultsStore(Path.Combine(results, "results.csv")).ReadAll();
         Assert.Equal([AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora], rows.Select(r => r.Method).ToArray());
         Assert.All(rows, r => Assert.Equal((DemoTasks.FashionName, "clip-fashion-tiny"), (r.Dataset, r.Backbone)));
