@@ -211,7 +211,7 @@ public static class WorkbookCharts
             Panel(3, r => r.PeakMemoryMB, r => r.PeakMemoryMB.ToString("F0", inv), StyleParam.Colorscale.Greens),
         ], 2, 2, SubPlotTitles: new[] { "top-1 (%)", "trainable parameters", "train time (s)", "peak resident memory (MB)" }, XGap: HeatmapXGap, YGap: HeatmapYGap);
         return Plotly.NET.CSharp.GenericChartExtensions.WithSize(
-            Titled(grid, title, SeedSpread.Subtitle(rows.Select(r => r.Seeds), subtitle) + "; colour ranges span at least ±10 % of each panel's mean"), 1100, 760);
+            Titled(grid, title, SpreadLabels.Subtitle(rows.Select(r => r.Seeds), subtitle) + "; colour ranges span at least ±10 % of each panel's mean"), 1100, 760);
     }
 
     /// <summary>Accuracy (mean ± sd over seeds) and trainable parameters against the block count n, one line per rank.</summary>
@@ -223,7 +223,7 @@ public static class WorkbookCharts
             var line = rows.Where(x => x.Rank == r).OrderBy(x => x.Blocks).ToArray();
             var chart = Chart.Line<string, double, string>(line.Select(x => x.Blocks.ToString(System.Globalization.CultureInfo.InvariantCulture)), line.Select(x => x.Accuracy),
                 ShowMarkers: true, Name: $"r={r}", LineColor: Color.fromString(Palette[i % Palette.Length]));
-            return SeedSpread.WithErrorY(chart, SeedSpread.BarLengths(line.Select(x => ((double?)x.Std, x.Seeds))), Palette[i % Palette.Length]);
+            return SpreadLabels.WithErrorY(chart, SpreadLabels.BarLengths(line.Select(x => ((double?)x.Std, x.Seeds))), Palette[i % Palette.Length]);
         }));
         accuracy = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(accuracy, TitleText: "top-1 (%)");
         var parameters = Chart.Combine(ranks.Select((r, i) =>
@@ -234,7 +234,7 @@ public static class WorkbookCharts
         }));
         parameters = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(parameters, TitleText: "trainable parameters");
         parameters = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(parameters, TitleText: "blocks n (1 = LoRA)");
-        return Titled(Chart.Grid([accuracy, parameters], 2, 1), title, SeedSpread.Subtitle(rows.Select(r => r.Seeds), subtitle));
+        return Titled(Chart.Grid([accuracy, parameters], 2, 1), title, SpreadLabels.Subtitle(rows.Select(r => r.Seeds), subtitle));
     }
 
     /// <summary>Title of the panel that holds the published averages, apart from ours: they are 11 datasets on ViT-B/16, ours a toy model on a few.</summary>
@@ -278,7 +278,7 @@ public static class WorkbookCharts
                     : (mine.Select(r => Label(r.Shots)).ToArray(), mine.Select(r => r.Ours!.Value).ToArray());
                 var line = Chart.Line<string, double, string>(x, y, ShowMarkers: true, Name: $"{AdapterMethods.Format(method)} (ours{(zeroShot ? ", deterministic" : "")})",
                     ShowLegend: first, LineColor: Color.fromString(MethodColors[method]));
-                traces.Add(zeroShot ? line : SeedSpread.WithErrorY(line, SeedSpread.BarLengths(mine.Select(r => (r.OursStd, r.Seeds))), MethodColors[method]));
+                traces.Add(zeroShot ? line : SpreadLabels.WithErrorY(line, SpreadLabels.BarLengths(mine.Select(r => (r.OursStd, r.Seeds))), MethodColors[method]));
             }
             var clipLora = rows.Where(r => r.Method == AdapterMethod.Lora && r.Paper is not null).OrderBy(r => r.Shots).ToArray();
             if (clipLora.Length > 0 && !average)
@@ -312,7 +312,7 @@ public static class WorkbookCharts
         var (gridRows, cols) = GridShape(charts.Count);
         var grid = Chart.Grid(charts, gridRows, cols, SubPlotTitles: titles.ToArray(), YGap: 0.3, XGap: 0.12);
         var seeds = fewShot.Where(r => r.Method != AdapterMethod.ZeroShot && r.Ours is not null).Select(r => r.Seeds);
-        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(grid, title, SeedSpread.Subtitle(seeds, subtitle)), 1100, 380 * gridRows + 80);
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(grid, title, SpreadLabels.Subtitle(seeds, subtitle)), 1100, 380 * gridRows + 80);
     }
 
     /// <summary>
@@ -330,14 +330,14 @@ public static class WorkbookCharts
     /// <summary>Accuracy (mean ± sd over seeds) against trainable parameters (log scale) for every ablation configuration, labelled r and n.</summary>
     public static GenericChart AccuracyVsParameters(IReadOnlyList<AblationRow> rows, string title, string? subtitle = null)
     {
-        var traces = rows.GroupBy(r => r.Method).Select(g => SeedSpread.WithErrorY(Chart.Point<long, double, string>(g.Select(r => r.Parameters), g.Select(r => r.Accuracy),
+        var traces = rows.GroupBy(r => r.Method).Select(g => SpreadLabels.WithErrorY(Chart.Point<long, double, string>(g.Select(r => r.Parameters), g.Select(r => r.Accuracy),
             Name: g.Key == AdapterMethod.Lora ? "LoRA" : "Block-LoRA", MultiText: g.Select(r => r.Method == AdapterMethod.Lora ? $"r={r.Rank}" : $"r={r.Rank} n={r.Blocks}").ToArray(),
             TextPosition: StyleParam.TextPosition.TopCenter, MarkerColor: Color.fromString(MethodColors[g.Key])),
-            SeedSpread.BarLengths(g.Select(r => ((double?)r.Std, r.Seeds))), MethodColors[g.Key]));
+            SpreadLabels.BarLengths(g.Select(r => ((double?)r.Std, r.Seeds))), MethodColors[g.Key]));
         var chart = Chart.Combine(traces);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "trainable parameters", AxisType: StyleParam.AxisType.Log);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "top-1 (%)");
-        return Titled(chart, title, SeedSpread.Subtitle(rows.Select(r => r.Seeds), subtitle));
+        return Titled(chart, title, SpreadLabels.Subtitle(rows.Select(r => r.Seeds), subtitle));
     }
 
     /// <summary>
@@ -410,7 +410,7 @@ public static class WorkbookCharts
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "new classes top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
         // BaseToNewSummary carries means and the seed count but no sd, so the seed count is all the spread this chart can state.
         var seedCounts = perDataset.Concat(averages).Where(s => s.Method != AdapterMethod.ZeroShot).Select(s => s.Seeds);
-        string seeds = SeedSpread.Label(seedCounts).Replace("mean ± sd", "means", StringComparison.Ordinal) + " (no error bars: the summaries carry no sd)";
+        string seeds = SpreadLabels.Label(seedCounts).Replace("mean ± sd", "means", StringComparison.Ordinal) + " (no error bars: the summaries carry no sd)";
         return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(chart, title, subtitle is null ? seeds : $"{seeds}; {subtitle}"), 1000, 760);
     }
 

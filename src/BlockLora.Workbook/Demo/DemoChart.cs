@@ -22,7 +22,7 @@ public static class DemoChart
 
     /// <summary>"mean ± sd over 3 seeds" for the trained rows (zero-shot is deterministic and does not count).</summary>
     public static string SeedLabel(IReadOnlyList<DemoSummaryRow> rows) =>
-        Charts.SeedSpread.Label(rows.Where(r => !r.Deterministic).Select(r => r.Seeds));
+        Charts.SpreadLabels.Label(rows.Where(r => !r.Deterministic).Select(r => r.Seeds));
 
     public static GenericChart Build(IReadOnlyList<DemoTask> tasks, IReadOnlyList<DemoSummaryRow> rows)
     {
@@ -43,7 +43,7 @@ public static class DemoChart
                 var points = shots.Select(s => taskRows.FirstOrDefault(r => r.Label == labels[m] && r.Shots == s)).ToList();
                 string color = Palette[(m + 1) % Palette.Length];
                 var line = Line(x, points.Select(p => p?.Mean ?? double.NaN), labels[m], color, dashed: false, showLegend: t == 0);
-                traces.Add(Charts.SeedSpread.WithErrorY(line, Charts.SeedSpread.BarLengths(points.Select(p => (p?.Sd, p?.Seeds ?? 0))), color));
+                traces.Add(Charts.SpreadLabels.WithErrorY(line, Charts.SpreadLabels.BarLengths(points.Select(p => (p?.Sd, p?.Seeds ?? 0))), color));
             }
             panels.Add(CSharpChart.Combine(traces));
         }

@@ -105,7 +105,7 @@ public sealed record GridAblation(
         var bars = Plotly.NET.CSharp.Chart.Column<double, string, string>(rows.Select(r => r.Accuracy!.Value), Keys: labels, Name: "top-1",
             MultiText: rows.Select(r => $"{r.TrainableParameters:N0} params").ToArray(),
             MarkerColor: Color.fromColors(rows.Select(r => Color.fromString(r.Method == AdapterMethod.Lora ? "#1f77b4" : "#d62728"))));
-        bars = SeedSpread.WithErrorY(bars, SeedSpread.BarLengths(rows.Select(r => (r.Std, r.Finished))), "#333333");
+        bars = SpreadLabels.WithErrorY(bars, SpreadLabels.BarLengths(rows.Select(r => (r.Std, r.Finished))), "#333333");
         var references = new List<ReferenceLine>();
         if (zeroShotAccuracy is { } zs) references.Add(new ReferenceLine(zs, "zero-shot", "#7f7f7f"));
         if (classes is > 0) references.Add(new ReferenceLine(100.0 / classes.Value, $"chance (1/{classes})", "#000000", "dot"));
@@ -113,7 +113,7 @@ public sealed record GridAblation(
         double top = Math.Max(rows.Select(r => r.Accuracy!.Value + (r.Std ?? 0)).DefaultIfEmpty(0).Max(), references.Select(r => r.Y).DefaultIfEmpty(0).Max());
         bars = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(bars, TitleText: "top-1 (%)", MinMax: Tuple.Create(0.0, Math.Min(100, top * 1.1 + 1)));
         bars = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(bars, TitleText: string.Join(", ", VariedOptions));
-        return WorkbookCharts.Titled(bars, title, SeedSpread.Subtitle(rows.Select(r => r.Finished), subtitle));
+        return WorkbookCharts.Titled(bars, title, SpreadLabels.Subtitle(rows.Select(r => r.Finished), subtitle));
     }
 }
 

@@ -9,7 +9,7 @@ namespace BlockLora.Workbook.Charts;
 /// The project's convention for showing accuracies over seeds: error bars are ±1 sample standard deviation (n − 1), a
 /// point of one seed draws none, and the subtitle says how many seeds each point averages.
 /// </summary>
-public static class SeedSpread
+public static class SpreadLabels
 {
     /// <summary>"mean ± sd over 3 seeds", "one seed (no spread)", or "n = 1–3 seeds per point" when points differ.</summary>
     public static string Label(IEnumerable<int> seedsPerPoint)
