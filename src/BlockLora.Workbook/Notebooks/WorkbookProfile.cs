@@ -86,19 +86,6 @@ public sealed record WorkbookProfile
     public string Backbone => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(ModelPath));
 
     /// <summary>
-    /// This profile's results on all classes (its backbone only), averaged over seeds: what the few-shot, transfer and
-    /// ablation tables read. Base-to-new rows are left out (<see cref="MethodSummary"/> cannot tell a half from the whole
-    /// task, so they would stand beside the all-classes rows of the same configuration); <see cref="BaseToNewSummaries"/> reads them.
-    /// </summary>
-    public IReadOnlyList<MethodSummary> Summaries() =>
-        Results.ResultsSummary.MeanOverSeeds(Results.ResultsSummary.Load(ResultsDir)
-            .Where(r => r.Backbone == Backbone && r.Classes == ClassSubsets.Format(ClassSubset.All)));
-
-    /// <summary>This profile's base-to-new results (its backbone only), averaged over seeds, one summary per dataset and configuration.</summary>
-    public IReadOnlyList<BaseToNewSummary> BaseToNewSummaries() =>
-        BaseToNewSummary.MeanOverSeeds(Results.ResultsSummary.Load(ResultsDir).Where(r => r.Backbone == Backbone));
-
-    /// <summary>
     /// The smoke profile: the small CLIP this project pretrained for <c>blora demo</c> (6 Fashion-MNIST classes) and
     /// few-shot tasks on real images it never saw (<see cref="DemoWorkbookData"/>), with the demo's short schedules;
     /// minutes on a CPU. THE place to point it elsewhere: change <c>ModelPath</c>, <c>DataRoot</c>, <c>PrepareData</c>,

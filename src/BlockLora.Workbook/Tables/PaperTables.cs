@@ -39,8 +39,8 @@ public sealed record AblationRow(
     double PeakMemoryMB);
 
 /// <summary>
-/// The papers' tables rebuilt from the results store as Deedle frames, side by side with the published numbers of
-/// <c>results/paper/</c>: few-shot per dataset and average, cross-dataset, domain generalisation, and the ablation.
+/// Views of published numbers and the parameter-count ablation beside them; the tables of our results are
+/// <see cref="ProtocolTables"/>, built from exactly the runs of the grid file that declares each.
 /// Methods map as: zero-shot ↔ zero-shot CLIP, lora ↔ CLIP-LoRA, block-lora ↔ Block-LoRA.
 /// </summary>
 public static class PaperTables
@@ -56,56 +56,6 @@ public static class PaperTables
         AdapterMethod.BlockLora => PaperBlockLora,
         _ => throw new ArgumentException($"unknown method '{method}'"),
     };
-
-    /// <summary>
-    /// Few-shot top-1 per dataset and shots (zero-shot as shots 0), and the average over <paramref name="datasets"/>
-    /// where every dataset has a result, against the published per-dataset and 11-dataset-average numbers.
-    /// </summary>
-    public static IReadOnlyList<ComparisonRow> FewShot(IEnumerable<MethodSummary> ours, IReadOnlyList<PaperValue> paper,
-        IReadOnlyList<string> datasets, int rank, int blocks)
-    {
-        var own = Configured(ours, rank, blocks).Where(s => s.EvalDataset.Length == 0 && datasets.Contains(s.Dataset)).ToList();
-        var rows = new List<ComparisonRow>();
-        foreach (var dataset in datasets)
-            foreach (var s in own.Where(s => s.Dataset == dataset).OrderBy(s => s.Shots).ThenBy(s => MethodOrder(s.Method)))
-                rows.Add(Row(dataset, s.Shots, s.Method, s.Accuracy, s.StdDev, s.Seeds,
-                    Find(paper, PaperNumbers.FewShotPerDataset, PaperMethodFor(s.Method), dataset, s.Shots)));
-
-        string average = $"{PaperNumbers.Average} ({datasets.Count})";
-        foreach (var group in own.GroupBy(s => (s.Method, s.Shots)).OrderBy(g => g.Key.Shots).ThenBy(g => MethodOrder(g.Key.Method)))
-        {
-            if (group.Select(s => s.Dataset).Distinct().Count() != datasets.Count) continue;
-            rows.Add(Row(average, group.Key.Shots, group.Key.Method, group.Average(s => s.Accuracy), null, group.Min(s => s.Seeds),
-                Find(paper, PaperNumbers.FewShotAverage, PaperMethodFor(group.Key.Method), PaperNumbers.Average, group.Key.Shots)));
-        }
-        return rows;
-    }
-
-    /// <summary>
-    /// Accuracy of adapters trained on <paramref name="source"/> and evaluated on <paramref name="targets"/> (cross-dataset
-    /// when the targets are other benchmarks, domain generalisation when they are the source's classes in other domains),
-    /// with the source itself first and the average over targets last.
-    /// </summary>
-    public static IReadOnlyList<ComparisonRow> Transfer(IEnumerable<MethodSummary> ours, IReadOnlyList<PaperValue> paper, string paperTable,
-        string source, IReadOnlyList<string> targets, int shots, int rank, int blocks)
-    {
-        var own = Configured(ours, rank, blocks).Where(s => s.Dataset == source && s.Shots == shots && s.Method != AdapterMethod.ZeroShot).ToList();
-        var rows = new List<ComparisonRow>();
-        foreach (var method in new[] { AdapterMethod.Lora, AdapterMethod.BlockLora })
-        {
-            foreach (var target in targets.Prepend(source))
-            {
-                var s = own.FirstOrDefault(s => s.Method == method && s.Target == target && (target != source || s.EvalDataset.Length == 0));
-                rows.Add(Row(target == source ? $"{source} (source)" : target, shots, method, s?.Accuracy, s?.StdDev, s?.Seeds ?? 0,
-                    Find(paper, paperTable, PaperMethodFor(method), target, null)));
-            }
-            var found = own.Where(s => s.Method == method && targets.Contains(s.EvalDataset)).ToList();
-            rows.Add(Row($"{PaperNumbers.Average} ({targets.Count} targets)", shots, method,
-                found.Count == targets.Count ? found.Average(s => s.Accuracy) : null, null, found.Count == 0 ? 0 : found.Min(s => s.Seeds),
-                Find(paper, paperTable, PaperMethodFor(method), PaperNumbers.Average, null)));
-        }
-        return rows;
-    }
 
     /// <summary>
     /// The rank × blocks grid at <paramref name="shots"/> on <paramref name="dataset"/>: accuracy, cost, and the trainable
@@ -191,50 +141,4 @@ public static class PaperTables
     /// <summary>Rows as a Deedle frame (columns in record order).</summary>
     public static Frame<int, string> ToFrame<T>(IEnumerable<T> rows) => Frame.FromRecords(rows);
 
-    /// <summary>
-    /// A wide view of comparison rows: one row per dataset × shots, one column per method with ours, published and the
-    /// difference side by side (what a paper table looks like).
-    /// </summary>
-    /// <param name="oursLabel">What our columns are called, e.g. "smoke demo" where our numbers come from another model and data than the paper's.</param>
-    public static Frame<int, string> Wide(IReadOnlyList<ComparisonRow> rows, string oursLabel = "ours")
-    {
-        var methods = rows.Select(r => r.Method).Distinct().OrderBy(MethodOrder).ToArray();
-        var wide = rows.GroupBy(r => (r.Dataset, r.Shots)).Select(g =>
-        {
-            var cells = new Dictionary<string, object?> { ["dataset"] = g.Key.Dataset, ["shots"] = g.Key.Shots };
-            foreach (var m in methods)
-            {
-                var r = g.FirstOrDefault(x => x.Method == m);
-                string name = PaperMethodFor(m);
-                string ours = AdapterMethods.Format(m);
-                cells[$"{ours} ({oursLabel})"] = r?.Ours;
-                cells[$"{name} (paper)"] = r?.Paper;
-                cells[$"{ours} − paper"] = r?.Difference;
-            }
-            return cells;
-        }).ToList();
-        var columns = wide.SelectMany(c => c.Keys).Distinct().ToArray();
-        var builder = new FrameBuilder.Columns<int, string>();
-        foreach (var column in columns)
-        {
-            var series = new SeriesBuilder<int, object>();
-            for (int i = 0; i < wide.Count; i++)
-                if (wide[i].TryGetValue(column, out var value) && value is not null) series.Add(i, value);
-            builder.Add(column, series.Series);
-        }
-        return builder.Frame;
-    }
-
-    private static IEnumerable<MethodSummary> Configured(IEnumerable<MethodSummary> ours, int rank, int blocks) =>
-        ours.Where(s => s.Method == AdapterMethod.ZeroShot || (s.Method == AdapterMethod.Lora && s.Rank == rank) || (s.Method == AdapterMethod.BlockLora && s.Rank == rank && s.Blocks == blocks));
-
-    private static int MethodOrder(AdapterMethod method) => Array.IndexOf(AdapterMethods.All, method);
-
-    private static PaperValue? Find(IReadOnlyList<PaperValue> paper, string table, string method, string dataset, int? shots) =>
-        paper.FirstOrDefault(p => p.Table == table && p.Method == method && p.Dataset == dataset && (shots is null || p.Shots == shots));
-
-    private static ComparisonRow Row(string dataset, int shots, AdapterMethod method, double? ours, double? std, int seeds, PaperValue? paper) =>
-        new(dataset, shots, method, ours, std, seeds, paper?.Method ?? PaperMethodFor(method), paper?.Value,
-            ours is double o && paper?.Value is double p ? o - p : null,
-            paper?.Status ?? "no published number", paper?.Source ?? "");
 }

@@ -3,7 +3,6 @@ using BlockLora.Results;
 using BlockLora.Workbook.Charts;
 using BlockLora.Workbook.Notebooks;
 using BlockLora.Workbook.Tables;
-using BlockLora.Workbook.Tests.Tables;
 using Plotly.NET;
 
 namespace BlockLora.Workbook.Tests.Charts;
@@ -11,15 +10,22 @@ namespace BlockLora.Workbook.Tests.Charts;
 /// <summary>The base-vs-new scatter: one trace per configuration (each n its own), averages as stars, published averages, HM iso-lines.</summary>
 public class BaseVsNewChartTests
 {
+    /// <summary>A summary as <see cref="BaseToNewSummary.MeanOverSeeds"/> makes it; settings differ by dataset only, so datasets average together.</summary>
+    private static BaseToNewSummary Summary(string dataset, AdapterMethod method, double b, double n, int blocks = 4, int seeds = 2) =>
+        new("clip-fashion-tiny", dataset, method, method == AdapterMethod.ZeroShot ? 0 : 4, method == AdapterMethod.ZeroShot ? 0 : 2,
+            method switch { AdapterMethod.ZeroShot => 0, AdapterMethod.Lora => 1, _ => blocks }, 100, b, n, HarmonicMean.Of(b, n),
+            method == AdapterMethod.ZeroShot ? 1 : seeds,
+            $"{{\"blocks\":{blocks},\"dataset\":\"{dataset}\",\"method\":\"{AdapterMethods.Format(method)}\"}}");
+
     [Fact]
     public void Each_configuration_is_a_trace_and_the_published_averages_and_iso_lines_are_drawn()
     {
         var paper = PaperNumbers.Load(Path.Combine(WorkbookProfile.FindRepoRoot(AppContext.BaseDirectory), "results", "paper"));
         BaseToNewSummary[] perDataset =
         [
-            BaseToNewTableTests.Summary("FashionHeldOut", AdapterMethod.ZeroShot, 50, 53), BaseToNewTableTests.Summary("Digits", AdapterMethod.ZeroShot, 8, 15),
-            BaseToNewTableTests.Summary("FashionHeldOut", AdapterMethod.BlockLora, 77, 55), BaseToNewTableTests.Summary("Digits", AdapterMethod.BlockLora, 46, 24),
-            BaseToNewTableTests.Summary("FashionHeldOut", AdapterMethod.BlockLora, 70, 50, blocks: 8),
+            Summary("FashionHeldOut", AdapterMethod.ZeroShot, 50, 53), Summary("Digits", AdapterMethod.ZeroShot, 8, 15),
+            Summary("FashionHeldOut", AdapterMethod.BlockLora, 77, 55), Summary("Digits", AdapterMethod.BlockLora, 46, 24),
+            Summary("FashionHeldOut", AdapterMethod.BlockLora, 70, 50, blocks: 8),
         ];
         var averages = BaseToNewSummary.AverageOverDatasets(perDataset, ["FashionHeldOut", "Digits"], "Average (2)");
         var chart = WorkbookCharts.BaseVsNew(perDataset, averages, paper, "Base against new", "smoke");

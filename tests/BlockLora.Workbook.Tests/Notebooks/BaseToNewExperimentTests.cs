@@ -18,8 +18,9 @@ public class BaseToNewExperimentTests
     {
         var smoke = WorkbookProfile.Smoke(RepoRoot);
         Assert.Equal([DemoTasks.FashionName, DemoTasks.DigitsName], smoke.BaseToNewDatasets);
-        Assert.Equal(smoke.Seeds, smoke.BaseToNewSeeds);
         var runs = smoke.BaseToNewSweep().Expand();
+        Assert.Equal(smoke.BaseToNewSeeds, runs.Where(r => !r.IsZeroShot).Select(r => r.Seed).Distinct().Order());
+        Assert.Equal(smoke.BaseToNewDatasets, runs.Select(r => r.Dataset).Distinct());
         // Per dataset: zero-shot once, LoRA and Block-LoRA for each seed.
         Assert.Equal(smoke.BaseToNewDatasets.Count * (1 + 2 * smoke.BaseToNewSeeds.Count), runs.Count);
         Assert.All(runs, r => Assert.Equal(ClassSubset.Base, r.Classes));
@@ -46,15 +47,20 @@ public class BaseToNewExperimentTests
         DemoPackages.RequireDigits();
         string results = Fixtures.TempDir();
         var smoke = WorkbookProfile.Smoke(RepoRoot);
-        // The real protocol of the smoke profile on one dataset and seed, with 2 + 1 × shots steps instead of 60 + 10 × shots.
+        // The smoke profile's base-to-new grid file cut to one dataset and seed, with 2 + 1 × shots steps instead of
+        // 60 + 10 × shots: the sweep is whatever the profile's experiments/ folder says.
+        string root = Path.Combine(results, "repo");
+        Directory.CreateDirectory(Path.Combine(root, "experiments", "smoke"));
+        File.WriteAllText(Path.Combine(root, "experiments", "smoke", "base-to-new.yaml"), File.ReadAllText(smoke.AblationFile("base-to-new"))
+            .Replace("dataset: FashionHeldOut | Digits", "dataset: FashionHeldOut").Replace("seed: 1 | 2", "seed: 1")
+            .Replace("iterations-base: 60", "iterations-base: 2").Replace("iterations-per-shot: 10", "iterations-per-shot: 1"));
         var profile = smoke with
         {
+            RepoRoot = root,
             DataRoot = Path.Combine(results, "data"),
             ResultsDir = results,
             FiguresDir = Path.Combine(results, "figures"),
-            BaseToNewDatasets = [DemoTasks.FashionName],
-            BaseToNewSeeds = [1],
-            Train = smoke.Train with { IterationsBase = 2, IterationsPerShot = 1, DataWorkers = 1 },
+            Train = smoke.Train with { DataWorkers = 1 },
         };
         Assert.Empty(profile.Prepare());
 
@@ -66,14 +72,11 @@ public class BaseToNewExperimentTests
         Assert.Equal(3, rows.Count(r => r.Classes == "new"));
         Assert.Equal(6, rows.Select(r => r.RunId).Distinct().Count());
 
-        var summaries = profile.BaseToNewSummaries();
+        var summaries = Results.BaseToNewSummary.MeanOverSeeds(Results.ResultsSummary.Load(results));
         Assert.Equal([AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora], summaries.Select(s => s.Method));
         Assert.All(summaries, s => Assert.Equal(DemoTasks.FashionName, s.Dataset));
         Assert.All(summaries, s => Assert.Equal(1, s.Seeds));
         Assert.All(summaries, s => Assert.InRange(s.HarmonicMean, Math.Min(s.Base, s.New), Math.Max(s.Base, s.New)));
-
-        // The few-shot, transfer and ablation tables never see a half as if it were the whole task.
-        Assert.Empty(profile.Summaries());
 
         var again = WorkbookExperiments.BaseToNew(profile);
         Assert.Equal((3, 0, 3), (again.Total, again.Ran, again.Skipped));

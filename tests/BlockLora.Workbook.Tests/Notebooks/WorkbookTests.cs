@@ -111,37 +111,4 @@ public class WorkbookTests
             Assert.Equal((long)p.Value!.Value, ParameterAccounting.FromConfig(ClipConfig.VitB16, config).Total.Parameters);
         }
     }
-
-    [Fact]
-    public void Few_shot_table_sets_ours_beside_published_with_the_difference()
-    {
-        var paper = PaperNumbers.Load(Path.Combine(RepoRoot, "results", "paper"));
-        RunRecord Row(string dataset, AdapterMethod method, int shots, int seed, double accuracy) => new()
-        {
-            Dataset = dataset,
-            Method = method,
-            Shots = shots,
-            Seed = seed,
-            Accuracy = accuracy,
-            Rank = method == AdapterMethod.ZeroShot ? 0 : 2,
-            Blocks = method == AdapterMethod.Lora ? 1 : method == AdapterMethod.BlockLora ? 8 : 0,
-        };
-        var summaries = ResultsSummary.MeanOverSeeds(
-        [
-            Row("OxfordPets", AdapterMethod.Lora, 16, 1, 90), Row("OxfordPets", AdapterMethod.Lora, 16, 2, 94),
-            Row("OxfordPets", AdapterMethod.BlockLora, 16, 1, 91), Row("OxfordPets", AdapterMethod.ZeroShot, 0, 0, 88),
-        ]);
-        var rows = PaperTables.FewShot(summaries, paper, ["OxfordPets"], rank: 2, blocks: 8);
-        var lora = rows.Single(r => r.Dataset == "OxfordPets" && r.Method == AdapterMethod.Lora);
-        Assert.Equal((92.0, 92.4, 2), (lora.Ours, lora.Paper, lora.Seeds));
-        Assert.Equal(-0.4, lora.Difference!.Value, 9);
-        var block = rows.Single(r => r.Dataset == "OxfordPets" && r.Method == AdapterMethod.BlockLora);
-        Assert.Null(block.Paper);
-        Assert.Null(block.Difference);
-        Assert.Equal(89.1, rows.Single(r => r.Method == AdapterMethod.ZeroShot && r.Dataset == "OxfordPets").Paper);
-        Assert.Contains(rows, r => r.Dataset == "Average (1)" && r.Method == AdapterMethod.Lora && r.Paper == 82.89);
-        var wide = PaperTables.Wide(rows);
-        Assert.Contains("lora − paper", wide.ColumnKeys);
-        Assert.Contains("—", FrameHtml.Render((object)wide));
-    }
 }

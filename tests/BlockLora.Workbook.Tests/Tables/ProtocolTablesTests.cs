@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlockLora.Data;
 using BlockLora.Experiments;
 using BlockLora.Results;
 using BlockLora.Tests;
@@ -74,6 +75,56 @@ public class ProtocolTablesTests
         Assert.Equal(3, cell.Ours!.N);
         Assert.Equal(new[] { 1, 2, 3 }.Average(seed => 40 + 2 * 7 + 3 + seed * 1.5), cell.Ours.Mean, 10);
         Assert.Equal(1.5, cell.Ours.Sd!.Value, 10);
+        Assert.Empty(table.Runs.Missing);
+    }
+
+    [Fact]
+    public void Cells_stand_beside_the_published_number_of_their_method_dataset_and_shots()
+    {
+        var (file, rows, _) = Store();
+        var table = Build(file, rows);
+        var lora = CellOf(table, "OxfordPets", "1", "LoRA r=2");
+        Assert.Equal(("CLIP-LoRA", 92.3), (lora.Paper!.Method, lora.Paper.Value));
+        Assert.Equal(lora.Ours!.Mean - 92.3, lora.Difference!.Value, 10);
+        Assert.Equal(89.1, CellOf(table, "OxfordPets", "2", "zero-shot").Paper!.Value); // zero-shot is published at 0 shots
+        Assert.Null(CellOf(table, "OxfordPets", "1", "Block-LoRA r=2 n=4").Paper?.Value); // Block-LoRA's cells are not available offline
+        Assert.Equal(72.2, table.Lines.Single(l => l.IsAverage && l.Keys[1] == "1").Cells[table.Groups.ToList().FindIndex(g => g.Label == "LoRA r=2")].Paper!.Value);
+        Assert.Contains("| 92.30 |", table.ToMarkdown());
+    }
+
+    [Fact]
+    public void Base_to_new_takes_each_half_of_exactly_its_grids_runs_and_the_hm_of_the_means()
+    {
+        string dir = Fixtures.TempDir();
+        string path = Path.Combine(dir, "base-to-new.yaml");
+        File.WriteAllText(path, """
+            table: base-to-new
+            fixed: { classes: base, shots: 4, rank: 2, blocks: 4, iterations: 10 }
+            grid:
+              dataset: OxfordPets | DTD
+              method: zero-shot | lora | block-lora
+              seed: 1 | 2
+            """);
+        var file = SweepGridFile.ReadFile(path);
+        var runs = new SweepConfig { Base = Base(Fixtures.ClipTiny("openai.safetensors")), Grids = [file.Grid] }.Runs();
+        var rows = runs.SelectMany(r => r.Spec.RowKeys.Select(k => FewShotRun.Identity(r.Spec, k.EvalDataset, k.EvalClasses) with
+        {
+            Accuracy = Accuracy(r.Spec) + (k.EvalClasses == ClassSubset.New ? -20 : 0),
+        })).ToList();
+        // The same runs on all classes (a few-shot run) must not enter.
+        rows.AddRange(runs.Select(r => FewShotRun.Identity(r.Spec with { Classes = ClassSubset.All }) with { Accuracy = 1 }));
+        var table = Build(file, rows);
+
+        Assert.Equal(["base", "new", "HM"], table.Groups.Select(g => g.Label));
+        var lora = table.Lines.Single(l => l.Keys[0] == "DTD" && l.Keys[1] == "LoRA r=2");
+        double b = (20 + 7 + 12 + 1.5 + 20 + 7 + 12 + 3) / 2, n = b - 20;
+        Assert.Equal((b, n), (lora.Cells[0].Ours!.Mean, lora.Cells[1].Ours!.Mean));
+        Assert.Equal(HarmonicMean.Of(b, n), lora.Cells[2].Ours!.Mean, 10);
+        Assert.Null(lora.Cells[2].Ours!.Sd);
+        var average = table.Lines.Single(l => l.IsAverage && l.Keys[1] == "LoRA r=2");
+        double oxfordBase = (40 + 7 + 12 + 1.5 + 40 + 7 + 12 + 3) / 2;
+        Assert.Equal((b + oxfordBase) / 2, average.Cells[0].Ours!.Mean, 10);
+        Assert.Equal((84.1, 74.8, 79.18), (average.Cells[0].Paper!.Value!.Value, average.Cells[1].Paper!.Value!.Value, average.Cells[2].Paper!.Value!.Value));
         Assert.Empty(table.Runs.Missing);
     }
 
