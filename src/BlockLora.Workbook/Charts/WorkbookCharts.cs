@@ -120,6 +120,22 @@ public static class WorkbookCharts
         return Titled(Chart.Grid([loss, accuracy], 2, 1), title, subtitle);
     }
 
+    /// <summary>
+    /// Training loss and batch accuracy from a run's <c>metrics.csv</c> (<see cref="MetricsLog.Read"/>): the same two panels,
+    /// at the logged iterations only, so a finished or resumed run can be plotted without having watched it train.
+    /// </summary>
+    public static GenericChart TrainingCurve(IReadOnlyList<MetricsRow> rows, string title, string? subtitle)
+    {
+        var x = rows.Select(r => r.Iteration).ToArray();
+        var loss = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(
+            Chart.Line<int, double, string>(x, rows.Select(r => r.Loss), Name: "loss", LineColor: Color.fromString("#1f77b4")), TitleText: "loss");
+        var accuracy = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(
+            Chart.Line<int, double, string>(x, rows.Select(r => 100 * r.BatchAccuracy), Name: "batch accuracy (%)", LineColor: Color.fromString("#d62728")),
+            TitleText: "batch accuracy (%)", MinMax: Tuple.Create(0.0, 100.0));
+        accuracy = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(accuracy, TitleText: "iteration");
+        return Titled(Chart.Grid([loss, accuracy], 2, 1), title, subtitle);
+    }
+
     /// <summary>The ablation as four annotated heatmaps over rank r (rows) × blocks n (columns): accuracy, trainable parameters, train seconds, peak memory.</summary>
     public static GenericChart AblationHeatmaps(IReadOnlyList<AblationRow> rows, string title, string? subtitle = null)
     {
