@@ -51,7 +51,12 @@ public static class RunSplitFile
     // new half for a base run), and it holds exactly the run's shot count of every class the run trains on.
     private static FewShotSelection ReadTwoSfs(string path, DatasetSplits all, DatasetSplits run, ClassSubset classes, int shots, int seed)
     {
-        var items = TwoSfsSplitFile.Read(path, all.Location);
+        var resolver = ImagePathResolver.For(all.Location);
+        var items = TwoSfsSplitFile.Read(path, resolver);
+        // The resolver keeps a path that exists as written, which may be another dataset's image on this machine.
+        var folders = resolver.BaseDirectories.Select(d => Path.TrimEndingDirectorySeparator(d) + Path.DirectorySeparatorChar).ToArray();
+        if (items.FirstOrDefault(x => !folders.Any(f => Path.GetFullPath(x.Path).StartsWith(f, StringComparison.Ordinal))) is { } outside)
+            throw new InvalidDataException($"{path}: holds images outside {all.Dataset.Name} (first: {outside.Path}); the run asks for {all.Dataset.Name} in {all.Location.DatasetDirectory}");
         foreach (var item in items)
         {
             if (item.Label >= all.ClassNames.Count)

@@ -27,11 +27,18 @@ public class SplitFileCliTests
         return file;
     }
 
-    private static string TwoSfs(IEnumerable<LabeledImage> items, int shots)
+    /// <param name="absolute">Store absolute paths (as a file made for a dataset elsewhere on this machine would).</param>
+    private static string TwoSfs(IEnumerable<LabeledImage> items, int shots, bool absolute = false)
     {
         string file = Path.Combine(Fixtures.TempDir(), TwoSfsSplitFile.FileName(shots, 1, "train"));
-        TwoSfsSplitFile.Write(file, items, Tiny.ImageDirectory);
+        TwoSfsSplitFile.Write(file, items, absolute ? null : Tiny.ImageDirectory);
         return file;
+    }
+
+    private static DatasetSplits Other()
+    {
+        var other = TinyCoOpDataset.Create(Fixtures.TempDir(), classes: 4, trainPerClass: 4, testPerClass: 2, seed: 32);
+        return DatasetReader.Read(other.Root, other.DatasetName);
     }
 
     private static BloraProcess.Result Train(string results, string splitFile, params string[] more) =>
@@ -39,7 +46,7 @@ public class SplitFileCliTests
             "--results", results, "--split-file", splitFile, "--method", "lora", "--rank", "2", "--iterations", "2", "--batch-size", "4",
             "--precision", "fp32", "--workers", "1", .. more]);
 
-    public static TheoryData<string> Mismatches => new(["shots", "seed", "dataset", "classes", "2sfs shots", "2sfs classes"]);
+    public static TheoryData<string> Mismatches => new(["shots", "seed", "dataset", "classes", "2sfs shots", "2sfs classes", "2sfs dataset"]);
 
     [Theory]
     [MemberData(nameof(Mismatches))]
@@ -57,6 +64,8 @@ public class SplitFileCliTests
             // Two base classes and one new-half image: the file holds the run's shots of every base class, and a new class.
             "2sfs classes" => (TwoSfs([.. LastImages(baseHalf, 2, 1).Items, All.Train.First(x => x.ClassName == "tiny_class_03")], 2),
                 ["--shots", "2", "--seed", "1", "--classes", "base"], "holds 1 image of new-half classes (first: 'tiny_class_03'"),
+            // Every image exists, but in another copy of the dataset than the run's data root.
+            "2sfs dataset" => (TwoSfs(LastImages(Other(), 2, 1).Items, 2, absolute: true), ["--shots", "2", "--seed", "1"], "holds images outside OxfordPets (first: /"),
             _ => throw new ArgumentException(mismatch),
         };
         string results = Fixtures.TempDir();
