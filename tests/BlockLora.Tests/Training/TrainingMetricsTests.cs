@@ -25,11 +25,11 @@ public class TrainingMetricsTests
         return FewShotSampler.Sample(DatasetReader.Read(tiny.Root, tiny.DatasetName), 4, 1);
     }
 
-    private static TrainResult Train(FewShotSelection selection, string folder, bool resume = false, ITrainProgress? progress = null)
+    private static TrainResult Train(FewShotSelection selection, string folder, bool resume = false, ITrainProgress? progress = null, TrainConfig? config = null)
     {
         using var model = ClipCheckpoint.Load(Fixtures.ClipTiny("openai.safetensors"));
         using var set = AdapterInjector.Inject(model, Adapter);
-        return new Trainer(model, set, Config, progress).Train(selection, Path.Combine(folder, "checkpoint.safetensors"), resume, Path.Combine(folder, MetricsLog.FileName));
+        return new Trainer(model, set, config ?? Config, progress).Train(selection, Path.Combine(folder, "checkpoint.safetensors"), resume, Path.Combine(folder, MetricsLog.FileName));
     }
 
     private sealed class KillAt(int iteration) : ITrainProgress
@@ -100,5 +100,17 @@ public class TrainingMetricsTests
         File.WriteAllText(metrics, MetricsLog.Format([new MetricsRow(99, 1, 1, 1, 1, 1)]));
         Train(selection, folder);
         Assert.Equal([3, 6, 9, 12, 15, 17], MetricsLog.Read(metrics).Select(r => r.Iteration));
+    }
+
+    [Fact]
+    public void A_resume_may_change_the_log_interval()
+    {
+        var selection = Selection();
+        string folder = Fixtures.TempDir();
+        Assert.Throws<OperationCanceledException>(() => Train(selection, folder, progress: new KillAt(14)));
+        // The interval is not part of the checkpoint's fingerprint: it never changes a result.
+        var resumed = Train(selection, folder, resume: true, config: Config with { LogEvery = 5 });
+        Assert.Equal(10, resumed.ResumedFrom);
+        Assert.Equal([3, 6, 9, 15, 17], MetricsLog.Read(Path.Combine(folder, MetricsLog.FileName)).Select(r => r.Iteration));
     }
 }
