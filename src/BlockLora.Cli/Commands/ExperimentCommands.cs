@@ -58,11 +58,15 @@ public static class ExperimentCommands
         var template = new Option<string?>("--template") { Description = "prompt template with {} (default: the dataset's CoOp template without an adapter, 'a photo of a {}.' with one)" };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu" };
         var precision = PrecisionOption.Create("auto");
-        var perClass = new Option<bool>("--per-class") { Description = "print per-class accuracy" };
-        var command = new Command("eval", "Top-1 (and per-class) accuracy on a dataset's test split, with or without an adapter") { model, dataRoot, dataset, adapter, template, device, precision, perClass };
+        var perClass = new Option<bool>("--per-class") { Description = "print per-class accuracy and write the per-class report (top-1, per class, confusion)" };
+        var report = new Option<string?>("--report") { Description = "per-class report file (default with --per-class: evaluation-<dataset>-all.json in the current folder)" };
+        var command = new Command("eval", "Top-1 (and per-class) accuracy on a dataset's test split, with or without an adapter") { model, dataRoot, dataset, adapter, template, device, precision, perClass, report };
         command.SetAction(r => UserErrors.Run(() =>
         {
             string root = r.GetValue(dataRoot)!;
+            // Checked before the model loads, so a typo in the folder costs no evaluation.
+            if (r.GetValue(report) is { } reportPath && Path.GetDirectoryName(Path.GetFullPath(reportPath)) is { } folder && !Directory.Exists(folder))
+                throw new ArgumentException($"{reportPath}: folder {folder} does not exist");
             var customs = CustomDatasetFile.Discover(root);
             DataCheck.RequireUsable(root, [r.GetValue(dataset)!], customs); // the data check's line, before the model loads
             var splits = DatasetReader.Read(root, DatasetCatalog.Resolve(r.GetValue(dataset)!, customs));
@@ -75,6 +79,13 @@ public static class ExperimentCommands
             Console.WriteLine($"{splits.Dataset.Name}: top-1 {result.Top1:F2}%  mean per-class {result.MeanPerClassAccuracy:F2}%  ({result.Count} images{(result.Skipped > 0 ? $", {result.Skipped} unreadable skipped" : "")})");
             if (r.GetValue(perClass))
                 for (int c = 0; c < splits.ClassNames.Count; c++) Console.WriteLine($"  {splits.ClassNames[c],-40} {result.PerClassAccuracy[c],6:F2}%");
+            if (r.GetValue(perClass) || r.GetValue(report) is not null)
+            {
+                string all = ClassSubsets.Format(ClassSubset.All);
+                string reportFile = r.GetValue(report) ?? EvaluationReport.FileName(splits.Dataset.Name, all);
+                EvaluationReport.From(result, splits.Dataset.Name, all, splits.ClassNames).Save(reportFile);
+                Console.WriteLine($"per-class report: {reportFile}");
+            }
         }));
         return command;
     }

@@ -144,14 +144,21 @@ public static class WorkbookCharts
         return Titled(chart, title, subtitle);
     }
 
-    /// <summary>Training loss and batch accuracy against the iteration (two stacked panels).</summary>
-    public static GenericChart TrainingCurve(IReadOnlyList<TrainStep> steps, string title, string? subtitle = null)
+    /// <summary>Training loss and batch accuracy against the iteration (two stacked panels), from a live run's steps.</summary>
+    public static GenericChart TrainingCurve(IReadOnlyList<TrainStep> steps, string title, string? subtitle = null) =>
+        TrainingCurve(steps.Select(s => new MetricsRow(s.Iteration, s.Loss, s.LearningRate, s.BatchAccuracy, 0, 0)).ToArray(), title, subtitle);
+
+    /// <summary>
+    /// Training loss and batch accuracy from a run's <c>metrics.csv</c> (<see cref="MetricsLog.Read"/>): the same two panels,
+    /// at the logged iterations only, so a finished or resumed run can be plotted without having watched it train.
+    /// </summary>
+    public static GenericChart TrainingCurve(IReadOnlyList<MetricsRow> rows, string title, string? subtitle)
     {
-        var x = steps.Select(s => s.Iteration).ToArray();
+        var x = rows.Select(r => r.Iteration).ToArray();
         var loss = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(
-            Chart.Line<int, double, string>(x, steps.Select(s => s.Loss), Name: "loss", LineColor: Color.fromString("#1f77b4")), TitleText: "loss");
+            Chart.Line<int, double, string>(x, rows.Select(r => r.Loss), Name: "loss", LineColor: Color.fromString("#1f77b4")), TitleText: "loss");
         var accuracy = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(
-            Chart.Line<int, double, string>(x, steps.Select(s => 100 * s.BatchAccuracy), Name: "batch accuracy (%)", LineColor: Color.fromString("#d62728")),
+            Chart.Line<int, double, string>(x, rows.Select(r => 100 * r.BatchAccuracy), Name: "batch accuracy (%)", LineColor: Color.fromString("#d62728")),
             TitleText: "batch accuracy (%)", MinMax: Tuple.Create(0.0, 100.0));
         accuracy = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(accuracy, TitleText: "iteration");
         return Titled(Chart.Grid([loss, accuracy], 2, 1), title, $"one training run (one seed){(subtitle is null ? "" : "; " + subtitle)}");

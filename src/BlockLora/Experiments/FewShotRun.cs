@@ -3,6 +3,7 @@ using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Evaluation;
+using BlockLora.IO;
 using BlockLora.Results;
 using BlockLora.Text;
 using BlockLora.Torch;
@@ -14,6 +15,8 @@ namespace BlockLora.Experiments;
 /// Runs one <see cref="RunSpec"/> on an already loaded base model: sample (or read) the few-shot
 /// subset and write it into the run folder, inject and train the adapters, evaluate on the test split
 /// (and any extra datasets), save the adapter, and append one results row per evaluated dataset.
+/// The run folder records the run: <c>config.json</c>, <c>fewshot.json</c>, <c>metrics.csv</c>,
+/// <c>adapter.safetensors</c> and an <c>evaluation-&lt;dataset&gt;-&lt;half&gt;.json</c> per evaluated set.
 /// The base model comes back bit-identical: adapters are removed at the end.
 /// </summary>
 public static class FewShotRun
@@ -26,24 +29,26 @@ public static class FewShotRun
         var allClasses = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
         // A base run trains on the base half only: the new classes' images never reach the few-shot list or the loss.
         var splits = ClassSubsets.Apply(allClasses, spec.Classes);
+        // Before the run folder exists: a split file that disagrees with the run must leave nothing behind.
+        var selection = spec.IsZeroShot ? null : SelectFewShot(spec, allClasses, splits);
         // Zero-shot rows compute in the run's precision too; a training run would cast here anyway.
         ModelPrecision.Apply(model, spec.Train.Precision, DeviceSelection.Parse(spec.Train.Device), progress.OnMessage);
         Directory.CreateDirectory(spec.RunFolder);
+        AtomicFile.WriteAllText(Path.Combine(spec.RunFolder, ConfigFileName), RunIdentity.Of(spec).Json + "\n");
         store ??= ResultsStore.In(spec.ResultsDir);
 
         AdapterSet? adapters = null;
         TrainResult? trained = null;
         try
         {
-            if (!spec.IsZeroShot)
+            if (selection is not null)
             {
-                var selection = SelectFewShot(spec, splits);
                 foreach (var warning in selection.Warnings) progress.OnMessage($"warning: {warning}");
                 FewShotSplitFile.Write(Path.Combine(spec.RunFolder, "fewshot.json"), selection, splits.Location.ImageDirectory);
 
                 adapters = AdapterInjector.Inject(model, spec.ResolvedAdapter);
                 var trainer = new Trainer(model, adapters, spec.Train, progress);
-                trained = trainer.Train(selection, Path.Combine(spec.RunFolder, "checkpoint.safetensors"), spec.Resume);
+                trained = trainer.Train(selection, Path.Combine(spec.RunFolder, "checkpoint.safetensors"), spec.Resume, Path.Combine(spec.RunFolder, MetricsLog.FileName));
                 if (trained.SkippedImages > 0) progress.OnMessage($"warning: skipped {trained.SkippedImages} unreadable training images");
                 AdapterFile.Save(Path.Combine(spec.RunFolder, "adapter.safetensors"), adapters, new Dictionary<string, string>
                 {
@@ -63,6 +68,7 @@ public static class FewShotRun
                 // A half is scored with its own class names only (the new half never sees a base name, nor the reverse).
                 var template = spec.IsZeroShot ? evalSplits.Dataset.PromptTemplate : spec.Train.Template;
                 var result = Evaluator.Evaluate(model, evalSplits.Test, PromptTemplate.Format(template, evalSplits.ClassNames), spec.Train.Device, 64, spec.Train.DataWorkers);
+                SaveReport(spec, result, evalSplits, evalClasses);
                 var record = Record(spec, splits.Dataset.Name, evalName == splits.Dataset.Name ? "" : evalName, evalClasses, result, adapters, trained);
                 string half = evalClasses == ClassSubset.All ? "" : $" ({ClassSubsets.Format(evalClasses)} classes)";
                 progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {splits.Dataset.Name}{(evalName == splits.Dataset.Name ? "" : " → " + evalName)}{half} {(spec.IsZeroShot ? "" : $"{spec.Shots}-shot seed {spec.Seed} ")}top-1 {result.Top1:F2}% ({result.Count} images, {record.SkippedImages} unreadable skipped)");
@@ -97,6 +103,7 @@ public static class FewShotRun
         {
             var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(dataset));
             var result = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(spec.Train.Template, splits.ClassNames), spec.Train.Device, 64, spec.Train.DataWorkers);
+            SaveReport(spec, result, splits, ClassSubset.All);
             var record = Record(spec, source, splits.Dataset.Name, ClassSubset.All, result, adapters, trained: null);
             progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images, {record.SkippedImages} unreadable skipped)");
             records.Add(record);
@@ -140,15 +147,20 @@ public static class FewShotRun
         };
     }
 
-    private static FewShotSelection SelectFewShot(RunSpec spec, DatasetSplits splits)
+    /// <summary><c>config.json</c> in a run folder: the run's canonical config, the text its results row carries in <c>config</c>.</summary>
+    public const string ConfigFileName = "config.json";
+
+    /// <param name="all">The run's dataset on all its classes; <paramref name="splits"/> is its class subset.</param>
+    private static FewShotSelection SelectFewShot(RunSpec spec, DatasetSplits all, DatasetSplits splits) =>
+        spec.SplitFile is null ? FewShotSampler.Sample(splits, spec.Shots, spec.Seed)
+            : RunSplitFile.Read(spec.SplitFile, all, spec.Classes, spec.Shots, spec.Seed);
+
+    /// <summary>The evaluation's per-class file in the run folder, one per dataset and half.</summary>
+    private static void SaveReport(RunSpec spec, EvalResult result, DatasetSplits evaluated, ClassSubset classes)
     {
-        if (spec.SplitFile is null) return FewShotSampler.Sample(splits, spec.Shots, spec.Seed);
-        if (spec.SplitFile.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
-        {
-            var items = TwoSfsSplitFile.Read(spec.SplitFile, splits.Location);
-            return new FewShotSelection(splits.Dataset.Name, spec.Shots, spec.Seed, items, splits.ClassNames, 0, 0);
-        }
-        return FewShotSplitFile.Read(spec.SplitFile, splits.Location.ImageDirectory);
+        string half = ClassSubsets.Format(classes);
+        EvaluationReport.From(result, evaluated.Dataset.Name, half, evaluated.ClassNames)
+            .Save(Path.Combine(spec.RunFolder, EvaluationReport.FileName(evaluated.Dataset.Name, half)));
     }
 
     /// <summary>The run's own dataset on each half it is scored on (<see cref="RunSpec.ScoredClasses"/>), then every eval-on dataset on all its classes.</summary>

@@ -14,7 +14,7 @@ namespace BlockLora.Experiments;
 /// JSON. Two specs with the same id compute the same thing; a change of any such setting (learning rate, batch size,
 /// dropout, scaling rule, init fan-in, layers, template, crop scale, weight decay, split file, precision, backbone
 /// content, ...) gives another id, another results row and another run folder. Settings that cannot change a result —
-/// data workers, checkpoint interval, results folder, resuming, progress display — are left out, so changing them
+/// data workers, checkpoint and metrics-log intervals, results folder, resuming, progress display — are left out, so changing them
 /// still finds the finished run.
 /// </summary>
 public sealed record RunIdentity(string Json, string Id)

@@ -54,6 +54,8 @@ public static class RunSettings
         new() { Key = "workers", Description = "image decoding threads (default: the cores this process may use)", Apply = (s, v) => s with { Train = s.Train with { DataWorkers = Positive(v, "workers") } } },
         new() { Key = "checkpoint-every", Description = "iterations between resumable checkpoints (0: none)", Default = "500",
             Apply = (s, v) => s with { Train = s.Train with { CheckpointEvery = NonNegative(v, "checkpoint interval") } } },
+        new() { Key = "log-every", Description = "metrics.csv row every N iterations (and at the last)", Default = "10",
+            Apply = (s, v) => s with { Train = s.Train with { LogEvery = Positive(v, "log interval") } } },
         new() { Key = "classes", Description = "all, or base: train on the base half of the base-to-new split and score both halves (new: zero-shot only)", Default = "all",
             Apply = (s, v) => s with { Classes = ClassSubsets.Parse(v) } },
         new() { Key = "split-file", Description = "use this few-shot list (2SFS .jsonl or a saved fewshot.json) instead of sampling",

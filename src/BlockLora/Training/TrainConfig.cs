@@ -56,6 +56,7 @@ public sealed record TrainConfig
         if (TotalIterations(shots) <= 0) throw new ArgumentException($"iterations must be positive, got {TotalIterations(shots)}");
         if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}");
         if (LearningRate <= 0) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (LogEvery <= 0) throw new ArgumentException($"log interval must be positive, got {LogEvery}");
         if (CheckpointEvery < 0) throw new ArgumentException($"checkpoint interval must be ≥ 0, got {CheckpointEvery}");
         if (!(MinCropScale > 0 && MinCropScale <= 1)) throw new ArgumentException($"minimum crop scale must be in (0, 1], got {MinCropScale}");
         PromptTemplate.Validate(Template);

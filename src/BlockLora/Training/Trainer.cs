@@ -29,7 +29,11 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
     /// with each), and the run's shot count and seed, which set the schedule length and every step's randomness.
     /// </param>
     /// <param name="checkpointPath">Where to keep a resumable snapshot (null: none).</param>
-    public TrainResult Train(FewShotSelection selection, string? checkpointPath = null, bool resume = false)
+    /// <param name="metricsPath">
+    /// Where to log <see cref="MetricsLog"/> rows (null: none). A fresh run starts the file over; a resumed one keeps the
+    /// rows up to its checkpoint, so the iterations it replays are not logged twice.
+    /// </param>
+    public TrainResult Train(FewShotSelection selection, string? checkpointPath = null, bool resume = false, string? metricsPath = null)
     {
         var (trainItems, classNames, seed) = (selection.Items, selection.ClassNames, selection.Seed);
         config.Validate(selection.Shots);
@@ -66,6 +70,9 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
             progress.OnMessage($"starting over: {checkpointPath} from an interrupted run is ignored (resume it with --resume)");
         }
 
+        // Elapsed time goes on from the last kept row: a resumed run's time counts every session, not just this one.
+        double elapsedBefore = metricsPath is null ? 0 : MetricsLog.Restart(metricsPath, start) is [.., var last] ? last.ElapsedSeconds : 0;
+
         using var loader = new PrefetchingLoader(trainItems, LoaderTransform.Train(new TrainAugmentation(model.Config.ImageResolution, minScale: config.MinCropScale)), LoaderOptions.Training(seed, config.BatchSize) with
         {
             MaxParallelism = config.DataWorkers,
@@ -73,6 +80,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         var curve = new List<TrainPoint>();
         var clock = Stopwatch.StartNew();
         double loss = double.NaN, accuracy = 0;
+        long sessionImages = 0;
         model.train();
         try
         {
@@ -95,8 +103,13 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
                     throw new InvalidOperationException($"loss became {loss} at iteration {iteration + 1} ({PrecisionSelection.Name(dtype)}); try a lower --lr, --precision fp32, or check the data");
                 accuracy = logits.argmax(1).eq(labels).to(ScalarType.Float32).mean().item<float>();
                 iteration++;
+                sessionImages += labels.shape[0];
                 curve.Add(new TrainPoint(iteration, loss, accuracy, lr));
-                double rate = (iteration - start) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                double seconds = clock.Elapsed.TotalSeconds;
+                // Logged before progress and checkpoint, so a process killed right after a step still has its row.
+                if (metricsPath is not null && (iteration % config.LogEvery == 0 || iteration == total))
+                    MetricsLog.Append(metricsPath, new MetricsRow(iteration, loss, lr, accuracy, sessionImages / Math.Max(seconds, 1e-9), elapsedBefore + seconds));
+                double rate = (iteration - start) / Math.Max(seconds, 1e-9);
                 progress.OnStep(new TrainStep(iteration, total, loss, accuracy, lr, rate, TimeSpan.FromSeconds((total - iteration) / Math.Max(rate, 1e-9))));
                 if (checkpointPath is not null && config.CheckpointEvery > 0 && iteration % config.CheckpointEvery == 0 && iteration < total)
                     TrainingCheckpoint.Save(checkpointPath, adapters, optimizer, iteration, fingerprint, scaler);
@@ -114,11 +127,12 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
     private static long StepSeed(int seed, int iteration) => unchecked((long)(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (ulong)iteration) & long.MaxValue);
 
     // What must match for a checkpoint to resume this run: adapter and schedule, the run's shots and seed, the dtype
-    // it computes in (auto resolves per machine), and the exact few-shot files.
+    // it computes in (auto resolves per machine), and the exact few-shot files. Checkpoint and log intervals and the
+    // worker count are left out: they never change a result, so changing them on resume is allowed.
     private string Fingerprint(FewShotSelection selection, ScalarType dtype)
     {
         var text = new StringBuilder();
-        text.AppendLine(AdapterMetadataText()).AppendLine((config with { CheckpointEvery = 0, DataWorkers = 0 }).ToString());
+        text.AppendLine(AdapterMetadataText()).AppendLine((config with { CheckpointEvery = 0, DataWorkers = 0, LogEvery = 0 }).ToString());
         text.Append("shots=").Append(selection.Shots).Append(" seed=").Append(selection.Seed).Append(" dtype=").AppendLine(PrecisionSelection.Name(dtype));
         var (items, classNames) = (selection.Items, selection.ClassNames);
         foreach (var item in items) text.Append(item.Path).Append('|').Append(item.Label).AppendLine();

@@ -60,10 +60,10 @@ public class RunIdentityTests
         ["targets"] = "v,o", ["encoders"] = "vision", ["layers"] = "0-1", ["iterations"] = "7", ["batch-size"] = "16", ["lr"] = "1e-3",
         ["weight-decay"] = "0", ["template"] = "itap of a {}.", ["classes"] = "base", ["min-crop-scale"] = "0.5", ["device"] = "cuda", ["precision"] = "bf16",
         // These never change what a run computes: the same id, so a rerun with them changed finds the finished run.
-        ["workers"] = "7", ["checkpoint-every"] = "3", ["results"] = "elsewhere", ["data-root"] = "/moved/data", ["eval-on"] = "DTD",
+        ["workers"] = "7", ["checkpoint-every"] = "3", ["log-every"] = "4", ["results"] = "elsewhere", ["data-root"] = "/moved/data", ["eval-on"] = "DTD",
     };
 
-    private static readonly HashSet<string> NotInIdentity = ["workers", "checkpoint-every", "results", "data-root", "eval-on"];
+    private static readonly HashSet<string> NotInIdentity = ["workers", "checkpoint-every", "log-every", "results", "data-root", "eval-on"];
 
     [Fact]
     public void Every_option_a_sweep_can_set_either_changes_the_id_or_is_declared_not_to()
@@ -79,10 +79,10 @@ public class RunIdentityTests
     }
 
     [Fact]
-    public void Workers_checkpoint_interval_results_folder_and_resume_do_not_change_it()
+    public void Workers_checkpoint_and_log_intervals_results_folder_and_resume_do_not_change_it()
     {
         var a = Base();
-        var b = a with { Train = a.Train with { DataWorkers = 7, CheckpointEvery = 3 }, ResultsDir = "elsewhere", Resume = false };
+        var b = a with { Train = a.Train with { DataWorkers = 7, CheckpointEvery = 3, LogEvery = 2 }, ResultsDir = "elsewhere", Resume = false };
         Assert.Equal(RunIdentity.Of(a), RunIdentity.Of(b));
     }
 
