@@ -1,6 +1,4 @@
 using System.CommandLine;
-using BlockLora.Data;
-using BlockLora.Experiments;
 using BlockLora.Workbook.Notebooks;
 using BlockLora.Workbook.Tables;
 
@@ -24,28 +22,15 @@ public static class TablesCommand
         var command = new Command("tables", "Rebuild the tables (few-shot, base-to-new, transfer, ablations) from a results folder: mean ± sd over seeds, published numbers, missing runs") { results, grids, output, profile, dataRoot, backbone, precision };
         command.SetAction(r => UserErrors.Run(() =>
         {
-            string dir = r.GetValue(results)!;
-            string name = r.GetValue(profile) ?? (Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))) == WorkbookProfile.SmokeName ? WorkbookProfile.SmokeName : WorkbookProfile.PaperName);
-            var given = r.GetValue(grids) ?? [];
-            // The profile supplies the custom datasets and, without --grid, its grid files; outside the repository only --grid works.
-            WorkbookProfile? known = given.Length == 0 || r.GetValue(profile) is not null || name == WorkbookProfile.SmokeName ? WorkbookProfile.ByName(name) : null;
-            var config = known?.TablesConfig() ?? new TablesConfig
+            var report = TablesJob.Run(new TablesRequest
             {
-                ResultsDir = dir,
-                GridFiles = given,
-                TableBase = RunSettings.Defaults(),
-                PaperDir = Path.Combine(WorkbookProfile.FindRepoRoot(AppContext.BaseDirectory), "results", "paper"),
-            };
-            var customs = r.GetValue(dataRoot) is { } root ? CustomDatasetFile.Discover(root) : config.TableBase.CustomDatasets;
-            config = config with
-            {
-                ResultsDir = dir,
-                GridFiles = given.Length > 0 ? given : config.GridFiles,
-                OutputDir = r.GetValue(output) ?? Path.Combine(dir, "tables"),
-                TableBase = config.TableBase with { CustomDatasets = customs },
+                ResultsDir = r.GetValue(results)!,
+                GridFiles = r.GetValue(grids) ?? [],
+                OutputDir = r.GetValue(output),
+                Profile = r.GetValue(profile),
+                DataRoot = r.GetValue(dataRoot),
                 Selection = new TableSelection(r.GetValue(backbone), r.GetValue(precision)),
-            };
-            var report = TablesJob.Run(config);
+            }.Resolve());
             foreach (var table in report.Tables) Console.WriteLine(table.ToMarkdown());
             Console.WriteLine(report.Summary());
         }));

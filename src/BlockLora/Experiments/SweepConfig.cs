@@ -48,11 +48,19 @@ public sealed record SweepConfig
     /// <summary>
     /// The distinct runs as <see cref="Runs"/> expands them, identified by their planned config instead of their id, so a
     /// grid can be read into runs where its model or device is not at hand (building a table from a copied results folder).
-    /// A base without a model gets a stand-in name: the backbone is left open in planned configs anyway.
+    /// A base without a model or data root gets stand-ins: the backbone is left open in planned configs, and the data root
+    /// only locates images (custom datasets come with the base).
     /// </summary>
     public IReadOnlyList<PlannedRun> PlannedRuns()
     {
-        var planning = this with { Base = Base.ModelPath.Length == 0 ? Base with { ModelPath = "(planned)" } : Base };
+        var planning = this with
+        {
+            Base = Base with
+            {
+                ModelPath = Base.ModelPath.Length == 0 ? "(planned)" : Base.ModelPath,
+                DataRoot = Base.DataRoot.Length == 0 ? "(planned)" : Base.DataRoot,
+            },
+        };
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var runs = new List<PlannedRun>();
         foreach (var combination in planning.Combinations())

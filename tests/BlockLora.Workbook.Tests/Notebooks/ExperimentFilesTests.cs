@@ -13,6 +13,7 @@ public class ExperimentFilesTests
     private static string RepoRoot => WorkbookProfile.FindRepoRoot(AppContext.BaseDirectory);
 
     private static readonly string[] Ablations = ["ablation-rank-blocks", "ablation-targets", "ablation-encoders"];
+    private static readonly string[] ProtocolTables = ["fewshot", "base-to-new", "cross-dataset", "domain-generalization"];
 
     public static TheoryData<string, string> GridFiles()
     {
@@ -24,7 +25,7 @@ public class ExperimentFilesTests
     }
 
     [Fact]
-    public void Each_profile_has_the_three_ablation_files_and_experiments_holds_nothing_else()
+    public void Each_profile_has_its_table_files_and_experiments_holds_nothing_else()
     {
         string experiments = Path.Combine(RepoRoot, "experiments");
         Assert.Equal([WorkbookProfile.PaperName, WorkbookProfile.SmokeName],
@@ -33,7 +34,9 @@ public class ExperimentFilesTests
         {
             var profile = WorkbookProfile.ByName(name, RepoRoot);
             Assert.Equal(Path.Combine(RepoRoot, "experiments", name), profile.ExperimentsDir);
-            Assert.Equal(Ablations.Order(), profile.AblationGridNames());
+            Assert.Equal(Ablations.Concat(ProtocolTables).Order(), profile.AblationGridNames());
+            // Every file declares the table it fills, so blora tables and notebook 06 build every one of them.
+            Assert.Equal(profile.AblationGridNames(), profile.TableGridNames());
             Assert.DoesNotContain(Directory.EnumerateFiles(profile.ExperimentsDir), f => !f.EndsWith(".yaml", StringComparison.Ordinal));
             // The setup notebook's settings table lists the files instead of the old rank and block lists.
             var ablation = profile.Settings().Single(s => s.Key == "ablation").Value;
@@ -51,11 +54,9 @@ public class ExperimentFilesTests
         Assert.False(string.IsNullOrWhiteSpace(description));
         string text = File.ReadAllText(path);
         Assert.StartsWith("#", text);
-        Assert.Contains($"blora sweep --grid experiments/{profileName}/{gridName}.yaml --datasets {profile.TrainDataset} --shots {profile.MainShots} --seeds {profile.Seeds[0]}", text);
-        // The profile's outer point owns dataset, shots and seed; a file setting them would silently replace 04's.
-        Assert.DoesNotContain("dataset", grid.Keys);
-        Assert.DoesNotContain("shots", grid.Keys);
-        Assert.DoesNotContain("seed", grid.Keys);
+        Assert.Contains($"blora sweep --grid experiments/{profileName}/{gridName}.yaml --model ", text);
+        Assert.Contains($"blora tables --results ", text);
+        Assert.NotEqual("", SweepGridFile.ReadFile(path).Table);
         Assert.All(grid.Keys, k => Assert.True(RunSettings.TryGet(k, out _), k));
 
         // Run ids fingerprint the model file, which the paper profile's is not here, and resolve precision auto on its
@@ -65,14 +66,42 @@ public class ExperimentFilesTests
         var clip = profileName == WorkbookProfile.PaperName ? ClipConfig.VitB16 : ClipCheckpoint.ReadConfig(profile.ModelPath);
         var runs = profile.AblationSweep(gridName, out _, out _).Runs();
         Assert.True(runs.Count >= 2, $"{gridName}: {runs.Count} run(s)");
-        Assert.All(runs, r =>
+        Assert.All(runs.Where(r => !r.Spec.IsZeroShot), r =>
         {
-            Assert.Equal((profile.ResolveDataset(profile.TrainDataset).Name, profile.MainShots, profile.Seeds[0]), (r.Spec.Dataset, r.Spec.Shots, r.Spec.Seed));
-            Assert.NotEqual(AdapterMethod.ZeroShot, r.Spec.Method);
-            Assert.Equal(profile.Train, r.Spec.Train);
+            // A file defines its runs whole: the profile's schedule comes from the file itself (smoke: the demo's).
+            var schedule = profile.Train;
+            Assert.Equal(schedule.TotalIterations(r.Spec.Shots), r.Spec.Iterations);
+            Assert.Equal((schedule.LearningRate, schedule.MinCropScale, schedule.BatchSize), (r.Spec.Train.LearningRate, r.Spec.Train.MinCropScale, r.Spec.Train.BatchSize));
+            if (gridName != "ablation-rank-blocks")
+                Assert.Equal((profile.Adapter.Rank, r.Spec.Method.Blocks(profile.Adapter.Blocks)), (r.Spec.ResolvedAdapter.Rank, r.Spec.ResolvedAdapter.Blocks));
             // Every n divides the widths of the profile's model (SelectMatrices checks each matrix).
             Assert.True(ParameterAccounting.FromConfig(clip, r.Spec.ResolvedAdapter).Total.Parameters > 0);
         });
+        if (gridName.StartsWith("ablation-", StringComparison.Ordinal))
+            Assert.All(runs, r => Assert.Equal((profile.ResolveDataset(profile.TrainDataset).Name, profile.MainShots, profile.Seeds[0]), (r.Spec.Dataset, r.Spec.Shots, r.Spec.Seed)));
+    }
+
+    [Theory]
+    [InlineData(WorkbookProfile.SmokeName)]
+    [InlineData(WorkbookProfile.PaperName)]
+    public void The_profiles_lists_agree_with_its_table_files(string profileName)
+    {
+        var profile = WorkbookProfile.ByName(profileName, RepoRoot);
+        profile = profile with { ModelPath = WorkbookProfile.Smoke(RepoRoot).ModelPath, Train = profile.Train with { Device = "cpu" } };
+        var fewShot = profile.ComparisonSweep().Expand();
+        Assert.Equal(profile.Datasets.Select(d => profile.ResolveDataset(d).Name), fewShot.Select(r => r.Dataset).Distinct());
+        Assert.Equal(profile.Shots, fewShot.Where(r => !r.IsZeroShot).Select(r => r.Shots).Distinct().Order());
+        Assert.Equal(profile.Seeds, fewShot.Where(r => !r.IsZeroShot).Select(r => r.Seed).Distinct().Order());
+        var baseToNew = profile.BaseToNewSweep().Expand();
+        Assert.Equal(profile.BaseToNewDatasets.Select(d => profile.ResolveDataset(d).Name), baseToNew.Select(r => r.Dataset).Distinct());
+        Assert.Equal(profile.BaseToNewSeeds, baseToNew.Where(r => !r.IsZeroShot).Select(r => r.Seed).Distinct().Order());
+        var cross = profile.TableSweep("cross-dataset").Expand();
+        Assert.All(cross, r => Assert.Equal((profile.ResolveDataset(profile.CrossDatasetSource).Name, profile.MainShots), (r.Dataset, r.Shots)));
+        Assert.All(cross, r => Assert.Equal(profile.CrossDatasetTargets.Select(d => profile.ResolveDataset(d).Name), r.AlsoEvaluateOn));
+        Assert.All(profile.TableSweep("domain-generalization").Expand(), r => Assert.Equal(profile.DomainTargets.Select(d => profile.ResolveDataset(d).Name), r.AlsoEvaluateOn));
+        // The transfer grids train the few-shot grid's source runs (same ids): the sweep only scores their adapters elsewhere.
+        var fewShotIds = profile.ComparisonSweep().Runs().Select(r => r.Identity.Id).ToHashSet();
+        Assert.All(profile.TableSweep("cross-dataset").Runs(), r => Assert.Contains(r.Identity.Id, fewShotIds));
     }
 
     [Fact]
@@ -131,8 +160,9 @@ public class ExperimentFilesTests
         Assert.All(targets.Axes.Single().Values, v => AdapterTargetNames.Parse(v));
         var encoders = SweepGridFile.Read(paper.AblationFile("ablation-encoders"));
         Assert.Equal(["vision", "text", "both"], encoders.Axes.Single().Values);
-        // Neither fixes r or n, so the profile's defaults apply.
-        Assert.All(new[] { targets, encoders }, g => Assert.Empty(g.Keys.Intersect(["rank", "blocks"])));
+        // Both fix r and n at the profile's adapter (a file defines its runs whole).
+        Assert.All(new[] { targets, encoders }, g => Assert.Equal([paper.Adapter.Rank.ToString(), paper.Adapter.Blocks.ToString()],
+            new[] { "rank", "blocks" }.Select(k => g.Fixed.Single(f => f.Key == k).Values[0])));
     }
 
     [Fact]

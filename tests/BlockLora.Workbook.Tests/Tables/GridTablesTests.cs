@@ -19,19 +19,13 @@ public class GridTablesTests
         var config = new SweepConfig
         {
             Base = smoke.BaseRun,
-            Grids =
-            [
-                new SweepGrid
-                {
-                    Fixed = [GridSetting.Of("dataset", new[] { smoke.TrainDataset }), GridSetting.Of("shots", new[] { smoke.MainShots })],
-                    Axes = [GridSetting.Of("seed", new[] { 1, 2 })],
-                },
-                fileGrid,
-            ],
+            // The file fixes seed 1; a later layer over it runs two seeds.
+            Grids = [fileGrid, new SweepGrid { Axes = [GridSetting.Of("seed", new[] { 1, 2 })] }],
         };
         var runs = config.Runs();
         Assert.Equal(6, runs.Count);
-        var rows = runs.Select((r, i) => FewShotRun.Identity(r.Spec) with { Accuracy = 50 + 10 * (i % 3) + r.Spec.Seed, TrainableParameters = 100 * (i % 3 + 1), TrainSeconds = 2 })
+        var rows = runs.Select(r => (r, i: Array.IndexOf(["q,k,v", "v,o", "q,k,v,o"], r.Choices.Single(c => c.Option.Key == "targets").Value)))
+            .Select(p => FewShotRun.Identity(p.r.Spec) with { Accuracy = 50 + 10 * p.i + p.r.Spec.Seed, TrainableParameters = 100 * (p.i + 1), TrainSeconds = 2 })
             .Where(r => !(r.Targets == "v,o" && r.Seed == 2)) // one run of v,o not finished yet
             .Append(FewShotRun.Identity(smoke.Run(smoke.TrainDataset, AdapterMethod.Lora, smoke.MainShots)) with { Accuracy = 1 }) // another file's run
             .ToArray();

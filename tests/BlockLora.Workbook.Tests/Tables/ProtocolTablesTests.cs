@@ -162,7 +162,7 @@ public class ProtocolTablesTests
         Assert.Contains("method=lora", missing);
         Assert.Contains("shots=2", missing);
         Assert.Contains("seed=3", missing);
-        Assert.Contains("1 of 42 expected rows are missing", table.ToMarkdown());
+        Assert.Contains("1 of 26 expected rows are missing", table.ToMarkdown());
         Assert.Contains("fill", table.ToMarkdown());
     }
 
@@ -251,7 +251,7 @@ public class ProtocolTablesTests
         }).Tables.Single();
         Assert.Equal(library.ToCsv(), File.ReadAllText(Path.Combine(output, "fewshot.csv")));
         Assert.True(File.Exists(Path.Combine(output, "fewshot.md")));
-        Assert.Contains("42 of 42 expected rows found", run.Stdout);
+        Assert.Contains("26 of 26 expected rows found", run.Stdout);
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public class ProtocolTablesTests
         ResultsStore.In(results).Append(rows.Where(r => r.Seed != 3).ToArray());
         var run = BloraProcess.Run("tables", "--results", results, "--grid", file.Path);
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Contains("12 missing, fill with: blora sweep --grid", run.Stdout);
+        Assert.Contains("8 missing, fill with: blora sweep --grid", run.Stdout);
         Assert.True(File.Exists(Path.Combine(results, "tables", "fewshot.csv")));
     }
 
