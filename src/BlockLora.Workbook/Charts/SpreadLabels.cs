@@ -32,7 +32,12 @@ public static class SpreadLabels
         points.Select(p => p.Seeds > 1 && p.Sd is { } sd && double.IsFinite(sd) ? sd : (double?)null).ToArray();
 
     /// <summary>Sets symmetric <c>error_y</c> bars of <paramref name="lengths"/> on every trace of <paramref name="chart"/> (one-trace charts).</summary>
-    public static GenericChart WithErrorY(GenericChart chart, IReadOnlyList<double?> lengths, string? color = null)
+    public static GenericChart WithErrorY(GenericChart chart, IReadOnlyList<double?> lengths, string? color = null) => WithError(chart, "error_y", lengths, color);
+
+    /// <summary>Sets symmetric <c>error_x</c> bars (a scatter whose x is a mean over seeds too, as base accuracy against new).</summary>
+    public static GenericChart WithErrorX(GenericChart chart, IReadOnlyList<double?> lengths, string? color = null) => WithError(chart, "error_x", lengths, color);
+
+    private static GenericChart WithError(GenericChart chart, string axis, IReadOnlyList<double?> lengths, string? color)
     {
         if (lengths.All(l => l is null)) return chart;
         return GenericChart.mapTrace(FuncConvert.FromFunc<Trace, Trace>(t =>
@@ -46,7 +51,7 @@ public static class SpreadLabels
             error.SetProperty("thickness", 1.5);
             error.SetProperty("width", 4);
             if (color is not null) error.SetProperty("color", color);
-            t.SetProperty("error_y", error);
+            t.SetProperty(axis, error);
             return t;
         }), chart);
     }

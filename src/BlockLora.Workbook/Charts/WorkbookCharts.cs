@@ -391,9 +391,14 @@ public static class WorkbookCharts
             var textPosition = method == AdapterMethod.BlockLora ? StyleParam.TextPosition.BottomCenter : StyleParam.TextPosition.TopCenter;
             var points = perDataset.Where(Mine).ToArray();
             if (points.Length > 0)
-                traces.Add(Chart.Point<double, double, string>(points.Select(s => s.Base), points.Select(s => s.New), Name: label,
+            {
+                var point = Chart.Point<double, double, string>(points.Select(s => s.Base), points.Select(s => s.New), Name: label,
                     MultiText: points.Select(s => s.Dataset).ToArray(), TextPosition: textPosition, MarkerColor: color,
-                    MarkerSymbol: StyleParam.MarkerSymbol.Circle, Marker: SizedMarker(9)));
+                    MarkerSymbol: StyleParam.MarkerSymbol.Circle, Marker: SizedMarker(9));
+                string bar = several ? Palette[c % Palette.Length] : MethodColors[method];
+                point = SpreadLabels.WithErrorX(point, SpreadLabels.BarLengths(points.Select(s => (s.BaseSd, s.Seeds))), bar);
+                traces.Add(SpreadLabels.WithErrorY(point, SpreadLabels.BarLengths(points.Select(s => (s.NewSd, s.Seeds))), bar));
+            }
             var average = averages.Where(Mine).ToArray();
             if (average.Length > 0)
                 traces.Add(Chart.Point<double, double, string>(average.Select(s => s.Base), average.Select(s => s.New), Name: $"{label}: {average[0].Dataset}",
@@ -415,9 +420,9 @@ public static class WorkbookCharts
         var chart = Chart.Combine(traces);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "base classes top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "new classes top-1 (%)", MinMax: Tuple.Create(0.0, 100.0));
-        // BaseToNewSummary carries means and the seed count but no sd, so the seed count is all the spread this chart can state.
-        var seedCounts = perDataset.Concat(averages).Where(s => s.Method != AdapterMethod.ZeroShot).Select(s => s.Seeds);
-        string seeds = SpreadLabels.Label(seedCounts).Replace("mean ± sd", "means", StringComparison.Ordinal) + " (no error bars: the summaries carry no sd)";
+        // Per-dataset points carry ± sd over seeds on both axes; an average over datasets (a star) has none of its own.
+        var seedCounts = perDataset.Where(s => s.Method != AdapterMethod.ZeroShot).Select(s => s.Seeds);
+        string seeds = SpreadLabels.Label(seedCounts) + " on both axes (per-dataset points; averages over datasets without bars)";
         return Plotly.NET.CSharp.GenericChartExtensions.WithSize(Titled(chart, title, subtitle is null ? seeds : $"{seeds}; {subtitle}"), 1000, 760);
     }
 

@@ -10,6 +10,8 @@ namespace BlockLora.Results;
 /// <param name="HarmonicMean">HM of <see cref="Base"/> and <see cref="New"/>, the means: what the papers report, not the mean of per-seed HMs.</param>
 /// <param name="Seeds">Seeds with both halves scored (zero-shot has no seed and counts 1).</param>
 /// <param name="Settings">The config JSON without seed, classes and eval_classes: what the rows averaged here share.</param>
+/// <param name="BaseSd">Sample sd over seeds of the base accuracy (null with one seed, and for averages over datasets).</param>
+/// <param name="NewSd">The same for the new accuracy.</param>
 public sealed record BaseToNewSummary(
     string Backbone,
     string Dataset,
@@ -22,7 +24,9 @@ public sealed record BaseToNewSummary(
     double New,
     double HarmonicMean,
     int Seeds,
-    string Settings)
+    string Settings,
+    double? BaseSd = null,
+    double? NewSd = null)
 {
     /// <summary>"Block-LoRA r=2 n=8", "LoRA r=2", "zero-shot".</summary>
     public string Label => Method.Label(Rank, Blocks);
@@ -70,6 +74,8 @@ public sealed record BaseToNewSummary(
                     HarmonicMean = global::BlockLora.Results.HarmonicMean.Of(b, n),
                     Seeds = perDataset.Min(s => s.Seeds),
                     Settings = g.Key.Item2,
+                    BaseSd = null,
+                    NewSd = null,
                 };
             })
             .OrderBy(s => s.Method).ThenBy(s => s.Shots).ThenBy(s => s.Rank).ThenBy(s => s.Blocks).ThenBy(s => s.Settings, StringComparer.Ordinal)
@@ -107,7 +113,8 @@ public sealed record BaseToNewSummary(
         var first = group.First();
         double b = halves.Average(h => h.Base), n = halves.Average(h => h.New);
         return new BaseToNewSummary(first.Backbone, first.Dataset, first.Method, first.Shots, first.Rank, first.Blocks, first.Iterations,
-            b, n, global::BlockLora.Results.HarmonicMean.Of(b, n), halves.Length, group.Key);
+            b, n, global::BlockLora.Results.HarmonicMean.Of(b, n), halves.Length, group.Key,
+            halves.Length > 1 ? SeedSpread.Of(halves.Select(h => h.Base)).Sd : null, halves.Length > 1 ? SeedSpread.Of(halves.Select(h => h.New)).Sd : null);
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ public class RunIdentityTests
     {
         ["model"] = Fixtures.ClipTiny("openai-jit.pt"), ["dataset"] = "DTD", ["method"] = "lora", ["shots"] = "8", ["seed"] = "2",
         ["rank"] = "4", ["blocks"] = "8", ["alpha"] = "2", ["scaling"] = "alpha/r", ["dropout"] = "0.1", ["init-fan-in"] = "full",
-        ["targets"] = "v,o", ["encoders"] = "vision", ["layers"] = "0-1", ["iterations"] = "7", ["batch-size"] = "16", ["lr"] = "1e-3",
+        ["targets"] = "v,o", ["encoders"] = "vision", ["layers"] = "0-1", ["iterations"] = "7", ["iterations-per-shot"] = "3", ["iterations-base"] = "5", ["batch-size"] = "16", ["lr"] = "1e-3",
         ["weight-decay"] = "0", ["template"] = "itap of a {}.", ["classes"] = "base", ["min-crop-scale"] = "0.5", ["device"] = "cuda", ["precision"] = "bf16",
         // These never change what a run computes: the same id, so a rerun with them changed finds the finished run.
         ["workers"] = "7", ["checkpoint-every"] = "3", ["log-every"] = "4", ["results"] = "elsewhere", ["data-root"] = "/moved/data", ["eval-on"] = "DTD",

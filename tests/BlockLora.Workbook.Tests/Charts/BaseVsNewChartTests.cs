@@ -41,4 +41,23 @@ public class BaseVsNewChartTests
         Assert.DoesNotContain("Block-LoRA (paper, 11-dataset average)", names); // its cells are empty
         Assert.Contains("CoCoOp", GenericChart.toChartHTML(chart));
     }
+
+    [Fact]
+    public void Per_dataset_points_carry_the_sd_over_seeds_on_both_axes()
+    {
+        var paper = PaperNumbers.Load(Path.Combine(WorkbookProfile.FindRepoRoot(AppContext.BaseDirectory), "results", "paper"));
+        BaseToNewSummary[] perDataset =
+        [
+            Summary("FashionHeldOut", AdapterMethod.Lora, 77, 60) with { BaseSd = 1.5, NewSd = 4.0 },
+            Summary("Digits", AdapterMethod.Lora, 46, 25) with { BaseSd = 2.5, NewSd = 3.0 },
+        ];
+        var chart = WorkbookCharts.BaseVsNew(perDataset, [], paper, "Base against new", "smoke");
+        var json = GenericChart.toChartHTML(chart);
+        var trace = GenericChart.getTraces(chart).Single(t => t.TryGetTypedPropertyValue<string>("name").Value == "LoRA r=2");
+        var x = (Plotly.NET.TraceObjects.Error)trace.TryGetTypedPropertyValue<Plotly.NET.TraceObjects.Error>("error_x").Value;
+        var y = (Plotly.NET.TraceObjects.Error)trace.TryGetTypedPropertyValue<Plotly.NET.TraceObjects.Error>("error_y").Value;
+        Assert.Equal(new double?[] { 1.5, 2.5 }, x.TryGetTypedPropertyValue<double?[]>("array").Value);
+        Assert.Equal(new double?[] { 4.0, 3.0 }, y.TryGetTypedPropertyValue<double?[]>("array").Value);
+        Assert.Contains("mean ± sd over 2 seeds", json);
+    }
 }

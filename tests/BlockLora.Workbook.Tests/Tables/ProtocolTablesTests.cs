@@ -6,6 +6,7 @@ using BlockLora.Tests;
 using BlockLora.Tests.Cli;
 using BlockLora.Workbook.Notebooks;
 using BlockLora.Workbook.Tables;
+using Xunit.Abstractions;
 
 namespace BlockLora.Workbook.Tests.Tables;
 
@@ -13,7 +14,7 @@ namespace BlockLora.Workbook.Tests.Tables;
 /// Tables take exactly the runs of the grid file that declares them: a store that also holds an ablation at the same
 /// method, r and n and a run differing only in lr must not change one cell.
 /// </summary>
-public class ProtocolTablesTests
+public class ProtocolTablesTests(ITestOutputHelper output)
 {
     private const string Grid = """
         description: test few-shot table
@@ -302,7 +303,7 @@ public class ProtocolTablesTests
             noise.Add(FewShotRun.Identity(spec with { Seed = 100 + i, Train = spec.Train with { LearningRate = 1e-3 } }) with { Accuracy = i % 100 });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var table = Build(file, noise);
-        Console.WriteLine($"fewshot table from {noise.Count} rows in {clock.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s");
+        output.WriteLine($"fewshot table from {noise.Count} rows in {clock.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s");
         Assert.Equal(Build(file, rows).ToCsv(), table.ToCsv());
     }
 }
