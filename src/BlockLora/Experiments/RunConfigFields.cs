@@ -49,16 +49,7 @@ public static class RunConfigFields
     /// <exception cref="InvalidDataException">The text is not a JSON object.</exception>
     public static IReadOnlyList<RunConfigField> Of(string configJson)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(configJson);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"run config is not JSON ({e.Message})");
-        }
-        if (root is not JsonObject config) throw new InvalidDataException("run config is not a JSON object");
+        var config = RunIdentity.ParseConfig(configJson);
         var fields = new List<RunConfigField>();
         Flatten(config, "", fields);
         // RunIdentity leaves out classes when all (ids from before subsets stay valid): say it, so it can be compared and selected.

@@ -48,7 +48,7 @@ public sealed record RunIdentity(string Json, string Id)
     /// <summary>A stored row's config with the machine's fields opened as in <see cref="Planned(RunSpec, string, ClassSubset?)"/> (the precision only when <paramref name="openPrecision"/>).</summary>
     public static string Planned(string storedConfig, bool openPrecision)
     {
-        var config = JsonNode.Parse(storedConfig)!.AsObject();
+        var config = ParseConfig(storedConfig);
         config["backbone"] = new JsonObject { ["name"] = Open, ["fingerprint"] = Open };
         config["device"] = Open;
         if (openPrecision) config["precision"] = Open;
@@ -118,19 +118,26 @@ public sealed record RunIdentity(string Json, string Id)
     /// <exception cref="InvalidDataException">The text is not a JSON object.</exception>
     public static RunIdentity OwnRunOf(string rowConfig)
     {
+        var config = ParseConfig(rowConfig);
+        config["eval_dataset"] = "";
+        config.Remove("eval_classes");
+        return Hashed(config);
+    }
+
+    /// <summary>A stored config's JSON object (the one reader of the text <see cref="Of"/> writes).</summary>
+    /// <exception cref="InvalidDataException">The text is not a JSON object.</exception>
+    public static JsonObject ParseConfig(string configJson)
+    {
         JsonNode? parsed;
         try
         {
-            parsed = JsonNode.Parse(rowConfig);
+            parsed = JsonNode.Parse(configJson);
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"run config is not JSON ({e.Message})");
         }
-        if (parsed is not JsonObject config) throw new InvalidDataException("run config is not a JSON object");
-        config["eval_dataset"] = "";
-        config.Remove("eval_classes");
-        return Hashed(config);
+        return parsed as JsonObject ?? throw new InvalidDataException("run config is not a JSON object");
     }
 
     // The one path from settings to id, so an id recomputed from a stored config matches the one the run computed.
