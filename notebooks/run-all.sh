@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every notebook headless in a profile (default smoke) and keeps the executed copies in results/notebooks/.
 #   notebooks/run-all.sh                 # smoke: fresh results/smoke, all notebooks, PNG figures required
-#   notebooks/run-all.sh 03-train        # only the named notebooks (in the given order)
+#   notebooks/run-all.sh 06-paper-tables # only the named notebooks (in the given order), keeping results/smoke
 #   BLORA_PROFILE=paper notebooks/run-all.sh   # the real protocol (GPU, weights, data; hours; keeps results/)
 # Needs: the .NET 10 SDK, Chromium for the PNG figures (Debian: apt-get install -y chromium) and, for smoke, the demo's
 # data packages (apt-get install -y dataset-fashion-mnist python3-sklearn).
@@ -16,8 +16,9 @@ start=$(date +%s)
 dotnet build -c Release BlockLora.Research.sln --nologo -v quiet
 dotnet tool restore
 
-if [ "$BLORA_PROFILE" = smoke ] && [ "${BLORA_KEEP_RESULTS:-0}" != 1 ]; then
-  # Smoke results are regenerated on every run (the task writer is deterministic and skips unchanged data).
+if [ "$BLORA_PROFILE" = smoke ] && [ "${BLORA_KEEP_RESULTS:-0}" != 1 ] && [ $# -eq 0 ]; then
+  # Smoke results are regenerated on every full run (the task writer is deterministic and skips unchanged data); a run of
+  # named notebooks keeps the store, since 06 alone only reads what 04 and 05 wrote.
   find results/smoke -mindepth 1 -maxdepth 1 ! -name data -exec rm -rf {} + 2>/dev/null || true
   rm -rf results/figures/smoke
 fi

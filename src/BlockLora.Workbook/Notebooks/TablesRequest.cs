@@ -51,6 +51,7 @@ public sealed record TablesRequest
             TableBase = RunSettings.Defaults() with { CustomDatasets = customs },
             Selection = Selection,
             DataRoot = DataRoot ?? config.DataRoot,
+            ResultsShown = null,
         };
     }
 }

@@ -332,6 +332,7 @@ public sealed record WorkbookProfile
         PaperDir = PaperDir,
         Model = Path.GetRelativePath(RepoRoot, ModelPath),
         DataRoot = Path.GetRelativePath(RepoRoot, DataRoot),
+        ResultsShown = Path.GetRelativePath(RepoRoot, ResultsDir),
     };
 
     /// <summary>The table <paramref name="gridName"/> declares, built from this profile's store (what 05 and 06 show; <c>blora tables</c> builds the same).</summary>

@@ -201,11 +201,19 @@ public static class ProtocolTables
     private static PaperValue? Published(IReadOnlyList<PaperValue> paper, string table, AdapterMethod method, string dataset, int? shots) =>
         paper.FirstOrDefault(p => p.Table == table && p.Method == PaperTables.PaperMethodFor(method) && p.Dataset == dataset && (shots is null || p.Shots == shots));
 
-    /// <summary>A path as a reader in the current folder would type it (relative when inside it).</summary>
+    /// <summary>
+    /// A path as a reader in the current folder would type it (relative when inside it).
+    /// Outside it, a grid file under an <c>experiments/</c> folder is shown from there (<c>experiments/smoke/fewshot.yaml</c>),
+    /// as a reader at the repository root types it: committed tables never carry one machine's absolute paths.
+    /// </summary>
     internal static string Shown(string path)
     {
-        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+        string full = Path.GetFullPath(path);
+        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
+        if (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative)) return relative;
+        for (var dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
+            if (Path.GetFileName(dir) == "experiments" && Path.GetDirectoryName(dir) is { } root) return Path.GetRelativePath(root, full);
+        return full;
     }
 
     private static string Text(int shots) => shots.ToString(CultureInfo.InvariantCulture);

@@ -20,6 +20,8 @@ public sealed record TablesConfig
     /// <summary>The model and data root the fill command names (placeholders when not known).</summary>
     public string Model { get; init; } = "<model>";
     public string DataRoot { get; init; } = "<data-root>";
+    /// <summary>The results folder as the fill command names it (the profile's, relative to the repository); default <see cref="ResultsDir"/>.</summary>
+    public string? ResultsShown { get; init; }
 }
 
 /// <summary>The tables built, the files written and how long it took.</summary>
@@ -49,7 +51,7 @@ public static class TablesJob
         foreach (var path in config.GridFiles)
         {
             var file = SweepGridFile.ReadFile(path);
-            string fill = $"blora sweep --grid {ProtocolTables.Shown(path)} --model {config.Model} --data-root {config.DataRoot} --results {config.ResultsDir}";
+            string fill = $"blora sweep --grid {ProtocolTables.Shown(path)} --model {config.Model} --data-root {config.DataRoot} --results {config.ResultsShown ?? config.ResultsDir}";
             tables.Add(ProtocolTables.Build(file, config.TableBase, stored, paper, fill, config.Selection));
         }
         var files = new List<string>();
