@@ -32,7 +32,7 @@ public static class DatasetInspector
         ArgumentNullException.ThrowIfNull(dataset);
         images = [];
         string full = Path.GetFullPath(root);
-        DatasetCheckResult layout = DatasetLayout.Probe(full, dataset);
+        DatasetPresence layout = DatasetLayout.Probe(full, dataset);
         if (!layout.IsPresent)
         {
             if (layout.MissingPath is { } missing && FolderAccess.FirstUnlistable(full, missing) is { } dir && dir != full)
@@ -122,7 +122,7 @@ public static class DatasetInspector
                 "test image is also a train image", "test images are also train images");
     }
 
-    private static DatasetReport Summarise(DatasetCheckResult layout, SplitInventory inventory, List<DatasetIssue> issues)
+    private static DatasetReport Summarise(DatasetPresence layout, SplitInventory inventory, List<DatasetIssue> issues)
     {
         DatasetInfo dataset = layout.Dataset;
         string splitFile = layout.Location!.SplitFilePath;
