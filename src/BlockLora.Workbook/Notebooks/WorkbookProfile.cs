@@ -219,10 +219,26 @@ public sealed record WorkbookProfile
         Directory.CreateDirectory(FiguresDir);
         if (!File.Exists(ModelPath) && !Directory.Exists(ModelPath))
             problems.Add($"model not found: {ModelPath} (paper: data-scripts/download-clip-weights.sh, or set BLORA_MODEL)");
-        if (dataWritten)
-            foreach (var check in DataCheck.Run(DataRoot, AllDatasets.Select(ResolveDataset)).Where(c => !c.IsPresent))
-                problems.Add($"{check.Dataset.Name}: {check.Problem} ({check.MissingPath}); {check.Fix}");
+        if (dataWritten) problems.AddRange(UnusableDatasets());
         return problems;
+
+        // The check 'blora data check' runs (without decoding), one line per dataset that a run would refuse.
+        IEnumerable<string> UnusableDatasets()
+        {
+            var datasets = AllDatasets.Select(ResolveDataset).ToArray();
+            IReadOnlyList<DatasetReport> reports;
+            try
+            {
+                reports = DataCheck.Inspect(DataRoot, datasets);
+            }
+            catch (DatasetLayoutException e)
+            {
+                return datasets.Select(d => $"{d.Name}: {e.Message}");
+            }
+            return reports.Where(r => !r.IsUsable).Select(r => r.IsPresent
+                ? $"{r.Dataset.Name}: {r.Problems[0]}{(r.Problems.Count > 1 ? $"; {r.Problems.Count - 1} more problem(s)" : "")}; fix: see 'blora data check --root {DataRoot} --dataset {r.Dataset.Name}'"
+                : $"{r.Dataset.Name}: {r.Layout.Problem} ({r.Layout.MissingPath}); {r.Layout.Fix}");
+        }
     }
 
     /// <summary>The settings as (setting, value) rows, for the setup notebook's table.</summary>

@@ -1,20 +1,12 @@
 namespace BlockLora.Data;
 
 /// <summary>
-/// Which datasets under a data root are there and usable. <see cref="Run"/> only looks for the folders and split files
-/// (what <see cref="DatasetLayout"/> needs); <see cref="Inspect"/> reads them through <see cref="DatasetInspector"/> and,
-/// with <see cref="DataCheckOptions.Verify"/>, decodes every image; <see cref="RequireUsable"/> is the same cheap check
-/// as a guard in front of training.
+/// Which datasets under a data root are there and usable. <see cref="Inspect"/> reads them through
+/// <see cref="DatasetInspector"/> and, with <see cref="DataCheckOptions.Verify"/>, decodes every image;
+/// <see cref="RequireUsable"/> is the same cheap check as a guard in front of training.
 /// </summary>
 public static class DataCheck
 {
-    /// <summary>One result per dataset in catalog order (all of <see cref="DatasetCatalog.All"/> by default).</summary>
-    public static IReadOnlyList<DatasetCheckResult> Run(string root, IEnumerable<DatasetInfo>? datasets = null)
-    {
-        ArgumentNullException.ThrowIfNull(root);
-        return (datasets ?? DatasetCatalog.All).Select(d => DatasetLayout.Probe(root, d)).ToArray();
-    }
-
     /// <summary>
     /// One report per dataset: <paramref name="datasets"/>, or every catalog entry followed by the custom datasets
     /// described under <paramref name="root"/> (<see cref="CustomDatasetFile"/>).
@@ -93,20 +85,5 @@ public static class DataCheck
             reports.Add(report);
         }
         return reports;
-    }
-
-    /// <summary>A plain-text table (dataset, status, detail) for terminals and logs.</summary>
-    public static string FormatTable(IReadOnlyList<DatasetCheckResult> results)
-    {
-        ArgumentNullException.ThrowIfNull(results);
-        var rows = results.Select(r => (r.Dataset.Name, r.Status,
-            Detail: r.IsPresent ? r.Location!.DatasetDirectory : $"{r.Problem}: {r.MissingPath}; fix: {r.Fix}")).ToArray();
-        int nameWidth = Math.Max("dataset".Length, rows.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
-        int statusWidth = "missing".Length;
-        var text = new System.Text.StringBuilder();
-        text.Append("dataset".PadRight(nameWidth)).Append("  ").Append("status".PadRight(statusWidth)).Append("  detail\n");
-        foreach (var (name, status, detail) in rows)
-            text.Append(name.PadRight(nameWidth)).Append("  ").Append(status.PadRight(statusWidth)).Append("  ").Append(detail).Append('\n');
-        return text.ToString();
     }
 }

@@ -32,7 +32,7 @@ public static class DatasetInspector
         ArgumentNullException.ThrowIfNull(dataset);
         images = [];
         string full = Path.GetFullPath(root);
-        DatasetCheckResult layout = DatasetLayout.Probe(full, dataset);
+        DatasetPresence layout = DatasetLayout.Probe(full, dataset);
         if (!layout.IsPresent)
         {
             if (layout.MissingPath is { } missing && FolderAccess.FirstUnlistable(full, missing) is { } dir && dir != full)
@@ -44,20 +44,14 @@ public static class DatasetInspector
             return DatasetReport.Missing(layout);
         }
         DatasetLocation location = layout.Location!;
-        SplitInventory inventory = dataset.Layout switch
-        {
-            SplitLayout.CoOpJson => CoOpSplitInspector.Inspect(location),
-            SplitLayout.FgvcAircraftText => FgvcAircraftSplitInspector.Inspect(location),
-            SplitLayout.ImageNetFolders or SplitLayout.ImageNetLabelFolders or SplitLayout.ImageNetWnidFolders => ImageNetFolderInspector.Inspect(location),
-            _ => throw new ArgumentOutOfRangeException(nameof(dataset), dataset.Layout, "unknown split layout"),
-        };
+        SplitParse inventory = SplitFormats.Parse(location);
         var issues = new List<DatasetIssue>(inventory.Issues);
         images = CheckFiles(location, inventory, issues);
         if (!inventory.Listed) issues.AddRange(Duplicates(inventory));
         return Summarise(layout, inventory, issues);
     }
 
-    private static IReadOnlyList<string> CheckFiles(DatasetLocation location, SplitInventory inventory, List<DatasetIssue> issues)
+    private static IReadOnlyList<string> CheckFiles(DatasetLocation location, SplitParse inventory, List<DatasetIssue> issues)
     {
         if (!inventory.Listed && FolderAccess.ListProblem(location.ImageDirectory) is { } why)
         {
@@ -93,11 +87,11 @@ public static class DatasetInspector
     }
 
     // Within a split a repeat weighs one image twice; across train and test it leaks test images into training.
-    private static IEnumerable<DatasetIssue> Duplicates(SplitInventory inventory)
+    private static IEnumerable<DatasetIssue> Duplicates(SplitParse inventory)
     {
         var repeats = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var firstIn = new Dictionary<string, Dictionary<string, SplitEntry>>();
-        foreach (string split in SplitInventory.SplitNames)
+        foreach (string split in SplitParse.SplitNames)
         {
             var first = firstIn[split] = new Dictionary<string, SplitEntry>(StringComparer.Ordinal);
             foreach (SplitEntry entry in inventory[split])
@@ -122,7 +116,7 @@ public static class DatasetInspector
                 "test image is also a train image", "test images are also train images");
     }
 
-    private static DatasetReport Summarise(DatasetCheckResult layout, SplitInventory inventory, List<DatasetIssue> issues)
+    private static DatasetReport Summarise(DatasetPresence layout, SplitParse inventory, List<DatasetIssue> issues)
     {
         DatasetInfo dataset = layout.Dataset;
         string splitFile = layout.Location!.SplitFilePath;

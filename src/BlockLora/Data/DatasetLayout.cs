@@ -13,20 +13,20 @@ public static class DatasetLayout
     /// <exception cref="DatasetLayoutException"/>
     public static DatasetLocation Locate(string root, DatasetInfo dataset) => Probe(root, dataset).EnsurePresent();
 
-    public static DatasetCheckResult Probe(string root, DatasetInfo dataset)
+    public static DatasetPresence Probe(string root, DatasetInfo dataset)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(dataset);
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root))
-            return DatasetCheckResult.Missing(dataset, root, "data root not found", "pass the folder that holds the dataset folders (e.g. oxford_pets/, imagenet/)");
+            return DatasetPresence.Missing(dataset, root, "data root not found", "pass the folder that holds the dataset folders (e.g. oxford_pets/, imagenet/)");
 
         string? datasetDir = FindFolder(root, dataset.FolderNames);
         if (datasetDir is null)
         {
             string expected = Path.Combine(root, dataset.PrimaryFolderName);
             string accepted = dataset.FolderNames.Count > 1 ? $" (accepted names: {string.Join(", ", dataset.FolderNames)})" : "";
-            return DatasetCheckResult.Missing(dataset, expected, $"{dataset.Name} folder not found{accepted}", DownloadFix(dataset, expected));
+            return DatasetPresence.Missing(dataset, expected, $"{dataset.Name} folder not found{accepted}", DownloadFix(dataset, expected));
         }
 
         return dataset.Layout switch
@@ -39,33 +39,33 @@ public static class DatasetLayout
         };
     }
 
-    private static DatasetCheckResult ProbeCoOp(DatasetInfo dataset, string datasetDir)
+    private static DatasetPresence ProbeCoOp(DatasetInfo dataset, string datasetDir)
     {
         string imageDir = ImageDirectory(dataset, datasetDir);
         if (!Directory.Exists(imageDir))
-            return DatasetCheckResult.Missing(dataset, imageDir, "image folder not found", DownloadFix(dataset, datasetDir));
+            return DatasetPresence.Missing(dataset, imageDir, "image folder not found", DownloadFix(dataset, datasetDir));
         string split = Path.Combine(datasetDir, dataset.SplitFile);
         if (!File.Exists(split))
-            return DatasetCheckResult.Missing(dataset, split, "split file not found", $"download {dataset.SplitFile} from {SplitSource} into {datasetDir}");
-        return DatasetCheckResult.Present(new DatasetLocation(dataset, datasetDir, imageDir, split));
+            return DatasetPresence.Missing(dataset, split, "split file not found", $"download {dataset.SplitFile} from {SplitSource} into {datasetDir}");
+        return DatasetPresence.Present(new DatasetLocation(dataset, datasetDir, imageDir, split));
     }
 
-    private static DatasetCheckResult ProbeFgvc(DatasetInfo dataset, string datasetDir)
+    private static DatasetPresence ProbeFgvc(DatasetInfo dataset, string datasetDir)
     {
         string imageDir = ImageDirectory(dataset, datasetDir);
         if (!Directory.Exists(imageDir))
-            return DatasetCheckResult.Missing(dataset, imageDir, "image folder not found", DownloadFix(dataset, datasetDir));
+            return DatasetPresence.Missing(dataset, imageDir, "image folder not found", DownloadFix(dataset, datasetDir));
         foreach (string name in FgvcAircraftSplitReader.RequiredFiles)
         {
             string file = Path.Combine(datasetDir, name);
             if (!File.Exists(file))
-                return DatasetCheckResult.Missing(dataset, file, "split file not found",
+                return DatasetPresence.Missing(dataset, file, "split file not found",
                     $"{name} ships in fgvc-aircraft-2013b/data; copy that folder's contents into {datasetDir}");
         }
-        return DatasetCheckResult.Present(new DatasetLocation(dataset, datasetDir, imageDir, Path.Combine(datasetDir, dataset.SplitFile)));
+        return DatasetPresence.Present(new DatasetLocation(dataset, datasetDir, imageDir, Path.Combine(datasetDir, dataset.SplitFile)));
     }
 
-    private static DatasetCheckResult ProbeImageNet(DatasetInfo dataset, string datasetDir)
+    private static DatasetPresence ProbeImageNet(DatasetInfo dataset, string datasetDir)
     {
         // CoOp expects imagenet/images/{train,val}; a plain imagenet/{train,val} extraction is accepted too.
         string nested = Path.Combine(datasetDir, dataset.ImageSubfolder);
@@ -74,29 +74,29 @@ public static class DatasetLayout
         {
             string folder = Path.Combine(imageDir, split);
             if (!Directory.Exists(folder))
-                return DatasetCheckResult.Missing(dataset, folder, $"ImageNet {split} folder not found",
+                return DatasetPresence.Missing(dataset, folder, $"ImageNet {split} folder not found",
                     $"{dataset.Source}; extract the {split} images into {folder} with one folder per wnid");
         }
         string classNames = Path.Combine(datasetDir, dataset.SplitFile);
         if (!File.Exists(classNames))
-            return DatasetCheckResult.Missing(dataset, classNames, "class-name file not found", $"download classnames.txt from {SplitSource} into {datasetDir}");
-        return DatasetCheckResult.Present(new DatasetLocation(dataset, datasetDir, imageDir, classNames));
+            return DatasetPresence.Missing(dataset, classNames, "class-name file not found", $"download classnames.txt from {SplitSource} into {datasetDir}");
+        return DatasetPresence.Present(new DatasetLocation(dataset, datasetDir, imageDir, classNames));
     }
 
-    private static DatasetCheckResult ProbeImageNetVariant(string root, DatasetInfo dataset, string datasetDir)
+    private static DatasetPresence ProbeImageNetVariant(string root, DatasetInfo dataset, string datasetDir)
     {
         string imageDir = ImageDirectory(dataset, datasetDir);
         if (!Directory.Exists(imageDir))
-            return DatasetCheckResult.Missing(dataset, imageDir, "image folder not found", DownloadFix(dataset, datasetDir));
+            return DatasetPresence.Missing(dataset, imageDir, "image folder not found", DownloadFix(dataset, datasetDir));
         // CoOp keeps a copy of ImageNet's classnames.txt in each variant folder; ImageNet's own copy does as well.
         string own = Path.Combine(datasetDir, dataset.SplitFile);
         string? imageNetDir = FindFolder(root, DatasetCatalog.ImageNet.FolderNames);
         string? shared = imageNetDir is null ? null : Path.Combine(imageNetDir, DatasetCatalog.ImageNet.SplitFile);
         string? classNames = File.Exists(own) ? own : shared is not null && File.Exists(shared) ? shared : null;
         if (classNames is null)
-            return DatasetCheckResult.Missing(dataset, own, "class-name file not found",
+            return DatasetPresence.Missing(dataset, own, "class-name file not found",
                 $"copy ImageNet's classnames.txt (from {SplitSource}) into {datasetDir}");
-        return DatasetCheckResult.Present(new DatasetLocation(dataset, datasetDir, imageDir, classNames));
+        return DatasetPresence.Present(new DatasetLocation(dataset, datasetDir, imageDir, classNames));
     }
 
     private static string ImageDirectory(DatasetInfo dataset, string datasetDir) =>

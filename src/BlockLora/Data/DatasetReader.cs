@@ -1,6 +1,6 @@
 namespace BlockLora.Data;
 
-/// <summary>Locates a catalog dataset under a data root and reads its splits with the reader its layout needs.</summary>
+/// <summary>Locates a catalog dataset under a data root and reads its splits with the parser its layout needs (<see cref="ISplitFormat"/>), throwing on the first problem.</summary>
 public static class DatasetReader
 {
     /// <exception cref="ArgumentException">Unknown dataset name (the message lists the valid ones).</exception>
@@ -10,16 +10,10 @@ public static class DatasetReader
 
     public static DatasetSplits Read(string root, DatasetInfo dataset) => Read(DatasetLayout.Locate(root, dataset));
 
+    /// <summary>The splits of a located dataset, read by its layout's one parser (a parse the data check just made is reused).</summary>
     public static DatasetSplits Read(DatasetLocation location)
     {
         ArgumentNullException.ThrowIfNull(location);
-        return location.Dataset.Layout switch
-        {
-            SplitLayout.CoOpJson => CoOpSplitReader.Read(location),
-            SplitLayout.FgvcAircraftText => FgvcAircraftSplitReader.Read(location),
-            SplitLayout.ImageNetFolders => ImageNetSplitReader.Read(location),
-            SplitLayout.ImageNetLabelFolders or SplitLayout.ImageNetWnidFolders => ImageNetVariantSplitReader.Read(location),
-            _ => throw new ArgumentOutOfRangeException(nameof(location), location.Dataset.Layout, "unknown split layout"),
-        };
+        return SplitFormats.Parse(location).ToSplits(location);
     }
 }

@@ -12,7 +12,7 @@ namespace BlockLora.Data;
 /// <param name="ShortClasses">Classes with fewer than <see cref="DatasetInspector.ProtocolMaxShots"/> train images and their counts, fewest first.</param>
 public sealed record DatasetReport(
     DatasetInfo Dataset,
-    DatasetCheckResult Layout,
+    DatasetPresence Layout,
     bool IsPresent,
     int Classes,
     int Train,
@@ -35,7 +35,7 @@ public sealed record DatasetReport(
     public int? LargestProtocolShots =>
         MinTrainPerClass is int min ? DatasetInspector.ProtocolShots.Where(k => k <= min).Cast<int?>().LastOrDefault() : null;
 
-    internal static DatasetReport Missing(DatasetCheckResult layout) => new(layout.Dataset, layout, false, 0, 0, 0, 0, null, [], []);
+    internal static DatasetReport Missing(DatasetPresence layout) => new(layout.Dataset, layout, false, 0, 0, 0, 0, null, [], []);
 
     internal DatasetReport WithIssues(IEnumerable<DatasetIssue> more) => this with { Issues = [.. Issues, .. more] };
 }

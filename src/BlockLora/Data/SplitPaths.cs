@@ -17,6 +17,10 @@ internal static class SplitPaths
         if (Path.IsPathRooted(stored)) return Path.GetFullPath(stored);
         if (relativeTo is null)
             throw new InvalidDataException($"{file}: '{stored}' is a relative path; pass the folder it is relative to");
-        return CoOpSplitReader.ResolveRelative(relativeTo, stored);
+        return ResolveRelative(relativeTo, stored);
     }
+
+    // Split files are written on Linux with '/' separators; Path.Combine keeps them working elsewhere too.
+    public static string ResolveRelative(string directory, string relative) =>
+        Path.GetFullPath(Path.Combine(directory, relative.Replace('/', Path.DirectorySeparatorChar)));
 }

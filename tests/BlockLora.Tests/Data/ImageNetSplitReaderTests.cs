@@ -78,8 +78,9 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     [Fact]
     public void ImageNet_A_uses_its_own_sorted_wnid_subset_as_the_label_space()
     {
-        // classnames.txt only in imagenet/: the variant falls back to ImageNet's copy.
-        WriteClassNames(_dir.Combine("imagenet"), Classes);
+        // classnames.txt only in imagenet/: the variant falls back to ImageNet's copy. It lists exactly the folders (fewer
+        // would be missing classes) but not in sorted order, so labels by sorted folder differ from its lines.
+        WriteClassNames(_dir.Combine("imagenet"), [Classes[4], Classes[1], Classes[2]]);
         string images = _dir.Combine("imagenet-adversarial", "imagenet-a");
         foreach (string wnid in new[] { "n01494475", "n01443537", "n01484850" })
         {
@@ -101,7 +102,8 @@ public sealed class ImageNetSplitReaderTests : IDisposable
     [Fact]
     public void ImageNet_R_prefers_its_own_classnames_copy()
     {
-        WriteClassNames(_dir.Combine("imagenet-rendition"), Classes.Select(c => (c.Wnid, c.Name.ToUpperInvariant())));
+        WriteClassNames(_dir.Combine("imagenet"), Classes.Take(1));
+        WriteClassNames(_dir.Combine("imagenet-rendition"), Classes.Take(1).Select(c => (c.Wnid, c.Name.ToUpperInvariant())));
         Touch(_dir.Combine("imagenet-rendition", "imagenet-r", "n01440764", "art_0.jpg"));
         DatasetSplits splits = DatasetReader.Read(_dir.Path, "ImageNetR");
         Assert.Equal(["TENCH"], splits.ClassNames);
@@ -114,6 +116,7 @@ public sealed class ImageNetSplitReaderTests : IDisposable
         string images = _dir.Combine("imagenetv2", "imagenetv2-matched-frequency-format-val");
         Touch(Path.Combine(images, "4", "a.jpeg"));
         Touch(Path.Combine(images, "0", "b.jpeg"));
+        foreach (string label in new[] { "1", "2", "3" }) Directory.CreateDirectory(Path.Combine(images, label)); // every label has its folder
         DatasetSplits splits = DatasetReader.Read(_dir.Path, "ImageNetV2");
         Assert.Equal(Classes.Select(c => c.Name), splits.ClassNames);
         Assert.Equal([0, 4], splits.Test.Select(i => i.Label));

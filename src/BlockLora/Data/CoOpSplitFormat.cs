@@ -3,17 +3,21 @@ using System.Text.Json;
 namespace BlockLora.Data;
 
 /// <summary>
-/// Reads a CoOp <c>split_zhou_*.json</c> as <see cref="CoOpSplitReader"/> does, but records every malformed entry and
-/// label conflict (with its JSON path) instead of stopping at the first, so <c>blora data check</c> can list them all.
+/// CoOp's <c>split_zhou_&lt;Name&gt;.json</c>: <c>{"train": [[relative path, label, class name], ...], "val": [...],
+/// "test": [...]}</c>, paths relative to the image folder, labels 0-based. Item order is the file's order; class names
+/// are ordered by label. Every malformed entry and label conflict is recorded with its JSON path.
 /// </summary>
-internal static class CoOpSplitInspector
+internal sealed class CoOpSplitFormat : ISplitFormat
 {
     private const string EntryShape = "[relative path, integer label, class name]";
 
-    public static SplitInventory Inspect(DatasetLocation location)
+    public static CoOpSplitFormat Instance { get; } = new();
+
+    public SplitParse Parse(DatasetLocation location)
     {
         string file = location.SplitFilePath;
-        var inventory = new SplitInventory();
+        var parse = new SplitParse();
+        parse.AddSource(file);
         byte[] bytes;
         try
         {
@@ -21,7 +25,8 @@ internal static class CoOpSplitInspector
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Unreadable(inventory, DatasetIssue.Problem(DatasetIssueKind.Unreadable, file, "", $"cannot read the split file ({FolderAccess.Reason(e)})"));
+            parse.Fail(e is FileNotFoundException or DirectoryNotFoundException ? new DatasetLayoutException(file, "split file not found") : e);
+            return Unreadable(parse, DatasetIssue.Problem(DatasetIssueKind.Unreadable, file, "", $"cannot read the split file ({FolderAccess.Reason(e)})"));
         }
 
         JsonDocument document;
@@ -32,58 +37,69 @@ internal static class CoOpSplitInspector
         catch (JsonException e)
         {
             string where = e.LineNumber is long line ? $"line {line + 1}, position {e.BytePositionInLine + 1}" : "";
-            return Unreadable(inventory, DatasetIssue.Problem(DatasetIssueKind.MalformedSplitFile, file, where,
+            parse.Fail(new InvalidDataException($"{file}: not valid JSON{(where.Length > 0 ? $" ({where})" : "")}", e));
+            return Unreadable(parse, DatasetIssue.Problem(DatasetIssueKind.MalformedSplitFile, file, where,
                 $"not valid JSON ({FirstSentence(e.Message)}); the file is probably truncated or not a CoOp split file"));
         }
         using (document)
         {
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
-                return Unreadable(inventory, DatasetIssue.Problem(DatasetIssueKind.MalformedSplitFile, file, "$",
+            {
+                parse.Fail(new InvalidDataException($"{file}: expected an object with \"train\", \"val\" and \"test\" lists"));
+                return Unreadable(parse, DatasetIssue.Problem(DatasetIssueKind.MalformedSplitFile, file, "$",
                     $"expected an object with \"train\", \"val\" and \"test\" lists, found {Describe(root)}"));
+            }
             var labels = new SplitLabelChecks(file, location.Dataset);
             var wrongTypes = new List<string>();
-            foreach (string split in SplitInventory.SplitNames)
+            foreach (string split in SplitParse.SplitNames)
             {
                 if (!root.TryGetProperty(split, out JsonElement list))
                 {
                     if (split != "val")
-                        inventory.Issues.Add(DatasetIssue.Problem(DatasetIssueKind.MalformedSplitFile, file, "$", $"no \"{split}\" list"));
+                    {
+                        parse.Issues.Add(DatasetIssue.Problem(DatasetIssueKind.MalformedSplitFile, file, "$", $"no \"{split}\" list"));
+                        parse.Fail(new InvalidDataException($"{file}: no \"{split}\" list"));
+                    }
                     continue;
                 }
                 if (list.ValueKind != JsonValueKind.Array)
                 {
-                    inventory.Issues.Add(DatasetIssue.Problem(DatasetIssueKind.MalformedSplitFile, file, $"$.{split}",
+                    parse.Fail(new InvalidDataException($"{file}: \"{split}\" is not a list"));
+                    parse.Issues.Add(DatasetIssue.Problem(DatasetIssueKind.MalformedSplitFile, file, $"$.{split}",
                         $"expected a list of {EntryShape}, found {Describe(list)}"));
                     continue;
                 }
                 int index = 0;
                 foreach (JsonElement item in list.EnumerateArray())
                 {
-                    string position = $"$.{split}[{index++}]";
+                    string where = $"{split}[{index++}]";
+                    string position = "$." + where;
+                    // An empty path names the image folder itself, never an image: the same malformed entry to both.
                     if (!TryEntry(item, out string? relative, out int label, out string? className))
                     {
                         wrongTypes.Add($"{position} {Describe(item)}");
+                        parse.Fail(new InvalidDataException($"{file}: {where} is not {EntryShape}"));
                         continue;
                     }
-                    if (!labels.Accept(position, label, className)) continue;
-                    inventory.SetClassName(label, className);
-                    inventory.Add(new SplitEntry(split, file, position, relative, CoOpSplitReader.ResolveRelative(location.ImageDirectory, relative), label));
+                    if (!labels.Accept(parse, position, where, label, className)) continue;
+                    parse.SetClassName(label, className);
+                    parse.Add(new SplitEntry(split, file, position, relative, SplitPaths.ResolveRelative(location.ImageDirectory, relative), label));
                 }
             }
             if (wrongTypes.Count > 0)
-                inventory.Issues.Add(DatasetIssue.Many(DatasetIssueKind.WrongEntryTypes, file, wrongTypes,
+                parse.Issues.Add(DatasetIssue.Many(DatasetIssueKind.WrongEntryTypes, file, wrongTypes,
                     $"entry is not {EntryShape}", $"entries are not {EntryShape}"));
-            inventory.Issues.AddRange(labels.Issues(inventory.ClassNames));
+            parse.Issues.AddRange(labels.Issues(parse));
         }
-        return inventory;
+        return parse;
     }
 
-    private static SplitInventory Unreadable(SplitInventory inventory, DatasetIssue issue)
+    private static SplitParse Unreadable(SplitParse parse, DatasetIssue issue)
     {
-        inventory.Issues.Add(issue);
-        inventory.Readable = false;
-        return inventory;
+        parse.Issues.Add(issue);
+        parse.Readable = false;
+        return parse;
     }
 
     private static bool TryEntry(JsonElement item, out string relative, out int label, out string className)
