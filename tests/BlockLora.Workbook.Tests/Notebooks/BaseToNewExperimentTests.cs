@@ -32,7 +32,7 @@ public class BaseToNewExperimentTests
         // Run ids fingerprint the model file (the paper profile's is not here) and resolve precision auto on the device
         // (cuda, absent here): expand the paper grid on the demo model, on the CPU.
         var paperProfile = WorkbookProfile.Paper(RepoRoot);
-        var paper = paperProfile with { ModelPath = smoke.ModelPath, Train = paperProfile.Train with { Device = "cpu" } };
+        var paper = paperProfile with { ModelPath = smoke.ModelPath, Device = "cpu" };
         Assert.Equal(DatasetCatalog.Benchmarks.Select(b => b.Name), paper.BaseToNewDatasets);
         Assert.Equal(11 * (1 + 2 * 3), paper.BaseToNewSweep().Expand().Count);
         // Every dataset can be split: the base/new split needs at least 2 classes.
@@ -60,7 +60,7 @@ public class BaseToNewExperimentTests
             DataRoot = Path.Combine(results, "data"),
             ResultsDir = results,
             FiguresDir = Path.Combine(results, "figures"),
-            Train = smoke.Train with { DataWorkers = 1 },
+            DataWorkers = 1,
         };
         Assert.Empty(profile.Prepare());
 

@@ -62,7 +62,7 @@ public class ExperimentFilesTests
         // Run ids fingerprint the model file, which the paper profile's is not here, and resolve precision auto on its
         // device (cuda, absent here): expand the paper files on the demo model, on the CPU.
         if (profileName == WorkbookProfile.PaperName)
-            profile = profile with { ModelPath = WorkbookProfile.Smoke(RepoRoot).ModelPath, Train = profile.Train with { Device = "cpu" } };
+            profile = profile with { ModelPath = WorkbookProfile.Smoke(RepoRoot).ModelPath, Device = "cpu" };
         var clip = profileName == WorkbookProfile.PaperName ? ClipConfig.VitB16 : ClipCheckpoint.ReadConfig(profile.ModelPath);
         var runs = profile.AblationSweep(gridName, out _, out _).Runs();
         Assert.True(runs.Count >= 2, $"{gridName}: {runs.Count} run(s)");
@@ -87,7 +87,7 @@ public class ExperimentFilesTests
     public void The_profiles_lists_agree_with_its_table_files(string profileName)
     {
         var profile = WorkbookProfile.ByName(profileName, RepoRoot);
-        profile = profile with { ModelPath = WorkbookProfile.Smoke(RepoRoot).ModelPath, Train = profile.Train with { Device = "cpu" } };
+        profile = profile with { ModelPath = WorkbookProfile.Smoke(RepoRoot).ModelPath, Device = "cpu" };
         var fewShot = profile.ComparisonSweep().Expand();
         Assert.Equal(profile.Datasets.Select(d => profile.ResolveDataset(d).Name), fewShot.Select(r => r.Dataset).Distinct());
         Assert.Equal(profile.Shots, fewShot.Where(r => !r.IsZeroShot).Select(r => r.Shots).Distinct().Order());

@@ -18,7 +18,7 @@ public class GridTablesTests
         var fileGrid = SweepGridFile.Read(smoke.AblationFile("ablation-targets"));
         var config = new SweepConfig
         {
-            Base = smoke.BaseRun,
+            Base = smoke.TableBase,
             // The file fixes seed 1; a later layer over it runs two seeds.
             Grids = [fileGrid, new SweepGrid { Axes = [GridSetting.Of("seed", new[] { 1, 2 })] }],
         };
