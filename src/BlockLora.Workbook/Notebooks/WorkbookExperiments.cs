@@ -1,5 +1,4 @@
 using BlockLora.Adapters;
-using BlockLora.Checkpoints;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Evaluation;

@@ -2,7 +2,6 @@ using System.Globalization;
 using BlockLora.Adapters;
 using BlockLora.Data;
 using BlockLora.Experiments;
-using BlockLora.Results;
 using BlockLora.Training;
 using BlockLora.Workbook.Demo;
 

@@ -2,7 +2,6 @@ using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Text;
 using BlockLora.Torch;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Evaluation;

@@ -7,7 +7,6 @@ using BlockLora.Data;
 using BlockLora.Imaging;
 using BlockLora.Text;
 using BlockLora.Torch;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Training;
