@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using BlockLora.IO;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Tests;

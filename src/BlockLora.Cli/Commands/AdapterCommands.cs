@@ -72,28 +72,12 @@ public static class AdapterCommands
     private static Command Params()
     {
         var model = new Option<string?>("--model") { Description = "CLIP checkpoint whose sizes to use; default: ViT-B/16" };
-        var method = new Option<string>("--method") { Description = "lora or block-lora", DefaultValueFactory = _ => "block-lora" };
-        var rank = new Option<int>("--rank") { Description = "rank r", DefaultValueFactory = _ => 2 };
-        var blocks = new Option<int>("--blocks") { Description = "block count n (block-lora)", DefaultValueFactory = _ => 8 };
-        var targets = new Option<string>("--targets") { Description = "q,k,v,o,c_fc,c_proj", DefaultValueFactory = _ => "q,k,v" };
-        var encoders = new Option<string>("--encoders") { Description = "vision, text or both", DefaultValueFactory = _ => "both" };
-        var layers = new Option<string>("--layers") { Description = "all, a list (0,3,7), a range (0-5), or per encoder (text:0-5;vision:6-11)", DefaultValueFactory = _ => "all" };
-        var command = new Command("params", "Trainable parameters and adapter multiply-adds per token, per encoder and target (by formula)")
-            { model, method, rank, blocks, targets, encoders, layers };
+        // The adapter's options are a run's, with its descriptions and defaults: what params counts is what train trains.
+        var o = new RunOptions(["method", "rank", "blocks", "targets", "encoders", "layers"]);
+        var command = new Command("params", "Trainable parameters and adapter multiply-adds per token, per encoder and target (by formula)") { model };
+        foreach (var opt in o.All) command.Options.Add(opt);
         command.SetAction(r => UserErrors.Run(() =>
-        {
-            var adapterMethod = AdapterMethods.Parse(r.GetValue(method)!);
-            var config = new AdapterConfig
-            {
-                Method = adapterMethod,
-                Rank = r.GetValue(rank),
-                Blocks = adapterMethod.Blocks(r.GetValue(blocks)),
-                Targets = AdapterTargetNames.Parse(r.GetValue(targets)!),
-                Encoders = AdapterEncoderNames.Parse(r.GetValue(encoders)!),
-                Layers = LayerSelection.Parse(r.GetValue(layers)!),
-            };
-            Console.WriteLine(ParameterAccounting.FromConfig(BaseConfig(r.GetValue(model)), config));
-        }));
+            Console.WriteLine(ParameterAccounting.FromConfig(BaseConfig(r.GetValue(model)), o.Applied(r).ResolvedAdapter))));
         return command;
     }
 

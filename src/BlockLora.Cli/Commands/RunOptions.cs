@@ -37,13 +37,19 @@ public sealed class RunOptions
     public Option<string> this[string key] => options.Single(o => o.Setting.Key == key).Option;
 
     /// <summary>One run: the defaults with every given option applied (in setting order, so data-root precedes dataset names).</summary>
-    public RunSpec Spec(ParseResult r) =>
-        RunSettings.Complete(options.Where(o => IsGiven(r, o.Option)).OrderBy(o => Order(o.Setting)).Aggregate(RunSettings.Defaults(), (spec, o) =>
+    public RunSpec Spec(ParseResult r) => RunSettings.Complete(Applied(r));
+
+    /// <summary>
+    /// The defaults with the options given applied, not required to name a model, data root or dataset: the settings a
+    /// verb that is not a run takes from a run (<c>adapter params</c>'s adapter).
+    /// </summary>
+    public RunSpec Applied(ParseResult r) =>
+        options.Where(o => IsGiven(r, o.Option)).OrderBy(o => Order(o.Setting)).Aggregate(RunSettings.Defaults(), (spec, o) =>
         {
             string value = r.GetValue(o.Option)!;
             try { return o.Setting.Apply(spec, value); }
             catch (ArgumentException e) { throw new ArgumentException($"{o.Option.Name} '{value}': {e.Message}"); }
-        }));
+        });
 
     /// <summary>
     /// The options given on the command line as sweep settings: each value split into its alternatives

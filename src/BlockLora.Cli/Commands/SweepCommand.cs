@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Reflection;
 using BlockLora.Cluster;
 using BlockLora.Experiments;
-using BlockLora.IO;
 using BlockLora.Results;
 using BlockLora.Torch;
 
@@ -69,14 +68,19 @@ public static class SweepCommand
 
         command.SetAction(r => UserErrors.Run(() =>
         {
-            var config = Config(o, r, r.GetValue(grid), sweepDefaults, protocol);
+            var config = new SweepRequest
+            {
+                Given = o.Given(r), GridFile = r.GetValue(grid), Protocol = protocol,
+                Defaults = sweepDefaults.Keys.Select(key => o.DefaultOf(key, r)).OfType<GridSetting>().ToArray(),
+            }.Config();
             int? shardCount = r.GetValue(shards);
             if (shardCount is < 1) throw new ArgumentException($"--shards must be at least 1, got {shardCount}");
             if (r.GetValue(slurm) is null && slurmOptions.Skip(1).Any(opt => RunOptions.IsGiven(r, opt)))
                 throw new ArgumentException($"{slurmOptions.Skip(1).First(opt => RunOptions.IsGiven(r, opt)).Name} needs --slurm FILE");
             if (r.GetValue(dryRun) || r.GetValue(status))
             {
-                PrintStatus(config, shardCount, perShard: r.GetValue(status));
+                var only = r.GetValue(shard) is null ? null : SweepProcess.For(r.GetValue(shard), shardCount).Shard;
+                SweepReport.Print(config, shardCount, only, perShard: r.GetValue(status), Console.WriteLine);
                 return;
             }
             if (r.GetValue(slurm) is { } script)
@@ -87,10 +91,11 @@ public static class SweepCommand
                     JobName = r.GetValue(jobName)!, Partition = r.GetValue(partition), Gres = r.GetValue(gres), Time = r.GetValue(time),
                     CpusPerTask = r.GetValue(cpus), Mem = r.GetValue(mem), MaxParallel = r.GetValue(maxParallel),
                 };
-                WriteJobArray(config, shardCount.Value, script, job, r.GetValue(submit), TaskCommand(r, command, [shard, shards, dryRun, status, .. slurmOptions], shardCount.Value));
+                SlurmResubmission.Run(config, shardCount.Value, script, job, r.GetValue(submit),
+                    TaskCommand(r, command, [shard, shards, dryRun, status, .. slurmOptions], shardCount.Value), Console.WriteLine);
                 return;
             }
-            var process = Process(r.GetValue(shard), shardCount);
+            var process = SweepProcess.For(r.GetValue(shard), shardCount);
             var budget = CpuBudget.Apply(r.GetValue(threads));
             if (!config.Grids.Any(g => g.Keys.Contains("workers")))
                 config = config with { Base = config.Base with { Train = config.Base.Train with { DataWorkers = budget.Threads } } };
@@ -99,104 +104,6 @@ public static class SweepCommand
             Console.WriteLine($"sweep done: {summary.Ran} ran, {summary.Skipped} already finished{(summary.HeldElsewhere > 0 ? $", {summary.HeldElsewhere} running elsewhere" : "")}, {summary.Total} in the grid{(process.Shard.Count > 1 ? $" (shard {process.Shard})" : "")}; rows under {config.ResultsDir}");
         }));
         return command;
-    }
-
-    /// <summary>
-    /// The command line's options as the outer grid, crossed with the grid file's; an option set in both is an error (one
-    /// place per option), and the sweep's own defaults (shots, seeds, methods) fill in what neither sets.
-    /// </summary>
-    private static SweepConfig Config(RunOptions o, ParseResult r, string? gridFile, Dictionary<string, string> sweepDefaults, IReadOnlyList<GridSetting> protocol)
-    {
-        var fileGrid = gridFile is null ? null : SweepGridFile.Read(gridFile);
-        var given = o.Given(r).ToList();
-        if (fileGrid is not null)
-        {
-            foreach (var setting in given.Where(g => fileGrid.Keys.Contains(g.Key)))
-                throw new ArgumentException($"{setting.Source} is also set in {gridFile}; set '{setting.Key}' in one place");
-            foreach (var setting in protocol.Where(p => fileGrid.Keys.Contains(p.Key)))
-                throw new ArgumentException($"{gridFile} sets '{setting.Key}', which {setting.Source} fixes");
-        }
-        given.AddRange(protocol);
-        foreach (var key in sweepDefaults.Keys)
-            if (given.All(g => g.Key != key) && fileGrid?.Keys.Contains(key) != true && o.DefaultOf(key, r) is { } fallback)
-                given.Add(fallback);
-        var outer = new SweepGrid
-        {
-            Fixed = given.Where(g => g.Values.Count == 1).ToArray(),
-            Axes = given.Where(g => g.Values.Count > 1).ToArray(),
-        };
-        var grids = fileGrid is null ? new[] { outer } : [outer, fileGrid];
-        try
-        {
-            return new SweepConfig { Base = RunSettings.Defaults(), Grids = grids };
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException(e.Message);
-        }
-    }
-
-    private static SweepProcess Process(string? shardText, int? shardCount)
-    {
-        if (shardText is null) return new SweepProcess();
-        var shard = Shard.Parse(shardText, shardText.Trim().Equals("slurm", StringComparison.OrdinalIgnoreCase) ? shardCount : null);
-        if (shardCount is { } n && n != shard.Count) throw new ArgumentException($"--shard {shardText} has {shard.Count} shards but --shards says {n}");
-        return new SweepProcess { Shard = shard, StoreName = SweepProcess.DefaultStoreName(shard) };
-    }
-
-    private static void PrintStatus(SweepConfig config, int? shardCount, bool perShard)
-    {
-        var runs = config.Runs();
-        var submissions = SlurmSubmissions.For(config.ResultsDir, SweepStatus.IdOf(runs)).ReadAll();
-        int n = shardCount ?? submissions.LastOrDefault()?.ShardCount ?? 1;
-        var status = SweepStatus.Of(runs, config.ResultsDir, n);
-        Console.WriteLine($"sweep {status.SweepId}: {status.Totals}{(n > 1 ? $" in {n} shards" : "")}; results under {config.ResultsDir}");
-        Console.WriteLine($"  {"run id",-12}  {"shard",5}  {"state",-7}  run");
-        foreach (var run in status.Runs)
-            Console.WriteLine($"  {run.Run.Identity.ShortId}  {run.Shard,5}  {State(run.State),-7}  {run.Run.Label}{(run.Detail.Length > 0 ? $"  [{run.Detail}]" : "")}");
-        if (!perShard) return;
-        var queued = Queued(submissions);
-        Console.WriteLine($"  {"shard",5}  {"done",4}  {"running",7}  {"failed",6}  {"pending",7}  slurm");
-        foreach (var group in status.Runs.GroupBy(s => s.Shard).OrderBy(g => g.Key))
-        {
-            string slurm = string.Join(", ", queued.Where(q => q.TaskId == group.Key).Select(q => $"{q.JobId}_{q.TaskId} {q.State.ToLowerInvariant()}"));
-            Console.WriteLine($"  {group.Key,5}  {group.Count(s => s.State == RunState.Done),4}  {group.Count(s => s.State == RunState.Running),7}  "
-                + $"{group.Count(s => s.State == RunState.Failed),6}  {group.Count(s => s.State == RunState.Pending),7}  {(slurm.Length > 0 ? slurm : "-")}");
-        }
-        if (submissions.Count > 0)
-            Console.WriteLine($"  slurm jobs: {string.Join(", ", submissions.Select(s => $"{s.JobId} (shards {SlurmArrayScript.ArraySpec(s.Shards)} of {s.ShardCount}, {s.Submitted:yyyy-MM-dd HH:mm})"))}; logs in {SlurmSubmissions.For(config.ResultsDir, status.SweepId).LogDir}");
-    }
-
-    private static IReadOnlyList<SlurmClient.QueuedTask> Queued(IReadOnlyList<SlurmSubmissions.Submission> submissions) =>
-        submissions.Count == 0 ? [] : SlurmClient.Queued(submissions.Select(s => s.JobId).ToArray());
-
-    private static string State(RunState state) => state.ToString().ToLowerInvariant();
-
-    /// <summary>
-    /// Writes the array script for the shards that still have pending or failed runs (less those a previous submission
-    /// still has queued or running, when submitting), and submits it with <paramref name="submit"/>.
-    /// </summary>
-    private static void WriteJobArray(SweepConfig config, int shardCount, string scriptPath, SlurmJobOptions job, bool submit, IReadOnlyList<string> taskCommand)
-    {
-        if (submit) SlurmClient.Require("sbatch");
-        var status = SweepStatus.Of(config, shardCount);
-        var submissions = SlurmSubmissions.For(config.ResultsDir, status.SweepId);
-        var active = submit ? Queued(submissions.ReadAll()).Select(q => q.TaskId).ToHashSet() : [];
-        var shards = status.UnfinishedShards().Where(s => !active.Contains(s)).ToArray();
-        Console.WriteLine($"sweep {status.SweepId}: {status.Totals} in {shardCount} shards");
-        if (shards.Length == 0)
-        {
-            Console.WriteLine(active.Count > 0 ? $"nothing to submit: the unfinished shards ({string.Join(",", active.Order())}) are still queued or running" : "nothing to submit: every run is done or running");
-            return;
-        }
-        Directory.CreateDirectory(submissions.LogDir);
-        AtomicFile.WriteAllText(scriptPath, SlurmArrayScript.Format(taskCommand, shards, shardCount, Path.GetFullPath(submissions.LogDir), Directory.GetCurrentDirectory(), job));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(scriptPath, File.GetUnixFileMode(scriptPath) | UnixFileMode.UserExecute);
-        Console.WriteLine($"wrote {scriptPath}: shards {SlurmArrayScript.ArraySpec(shards)} of {shardCount}, logs in {submissions.LogDir}/%A_%a.out");
-        if (!submit) return;
-        string jobId = SlurmClient.Submit(scriptPath);
-        submissions.Add(new SlurmSubmissions.Submission(jobId, shardCount, shards, DateTimeOffset.UtcNow));
-        Console.WriteLine($"submitted job {jobId} (array {SlurmArrayScript.ArraySpec(shards)}); follow it with the same command and --status");
     }
 
     /// <summary>This process's own command line for an array task: every option given except the Slurm ones, plus <c>--shard slurm --shards N</c>.</summary>

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
 using BlockLora.Clip;
-using BlockLora.Inference;
 using BlockLora.Text;
 using BlockLora.Torch;
 using TorchSharp;

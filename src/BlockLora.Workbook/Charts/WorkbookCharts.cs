@@ -1,5 +1,4 @@
 using BlockLora.Adapters;
-using BlockLora.Experiments;
 using BlockLora.Training;
 using BlockLora.Workbook.Tables;
 using Microsoft.FSharp.Core;

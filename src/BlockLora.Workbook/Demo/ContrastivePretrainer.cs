@@ -6,7 +6,6 @@ using BlockLora.Experiments;
 using BlockLora.Text;
 using BlockLora.Torch;
 using BlockLora.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

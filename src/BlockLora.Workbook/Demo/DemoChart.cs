@@ -1,7 +1,5 @@
 using BlockLora.Adapters;
-using BlockLora.Experiments;
 using BlockLora.IO;
-using BlockLora.Results;
 using BlockLora.Workbook.Figures;
 using Microsoft.FSharp.Core;
 using Plotly.NET;

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using BlockLora.Adapters;
-using BlockLora.Experiments;
 
 namespace BlockLora.Workbook.Demo;
 

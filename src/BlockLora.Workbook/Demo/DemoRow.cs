@@ -1,5 +1,4 @@
 using BlockLora.Adapters;
-using BlockLora.Experiments;
 
 namespace BlockLora.Workbook.Demo;
 

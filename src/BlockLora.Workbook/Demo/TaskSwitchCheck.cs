@@ -33,7 +33,7 @@ public static class TaskSwitchCheck
             bank.Activate(c.Name, merged: true);
             var splits = DatasetReader.Read(dataRoot, c.Task.Dataset);
             // Batch 64, as FewShotRun evaluates, so the numbers can match to the last bit.
-            var result = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(template, splits.ClassNames), "cpu", 64, workers);
+            var result = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(template, splits.ClassNames), 64, workers);
             measured.Add(new SwitchedAdapter(c.Name, c.Task.Name, c.RecordedAccuracy, result.Top1));
             progress.OnMessage($"switched to {c.Name}: top-1 {result.Top1:F2}% (its run recorded {c.RecordedAccuracy:F2}%)");
         }

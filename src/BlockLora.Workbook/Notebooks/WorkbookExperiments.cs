@@ -1,5 +1,4 @@
 using BlockLora.Adapters;
-using BlockLora.Checkpoints;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Evaluation;
@@ -26,9 +25,9 @@ public static class WorkbookExperiments
     public static ZeroShotEvaluation ZeroShot(ClipModel model, WorkbookProfile profile, string dataset)
     {
         var spec = profile.Run(dataset, AdapterMethod.ZeroShot, shots: 0);
-        ModelPrecision.Apply(model, profile.Train.Precision, DeviceSelection.Parse(profile.Train.Device));
+        ModelPlacement.Place(model, ComputeTarget.Resolve(profile.Train.Precision, profile.Train.Device));
         var splits = profile.ReadDataset(dataset);
-        var result = Evaluator.Evaluate(model, splits.Test, splits.Prompts, profile.Train.Device, 64, profile.Train.DataWorkers);
+        var result = Evaluator.Evaluate(model, splits.Test, splits.Prompts, 64, profile.Train.DataWorkers);
         var record = FewShotRun.Identity(spec) with { Accuracy = result.Top1 };
         if (!FinishedRuns.In(profile.ResultsDir).Contains(spec)) ResultsStore.In(profile.ResultsDir).Append(record);
         return new ZeroShotEvaluation(splits, result, record);

@@ -1,5 +1,4 @@
 using BlockLora.Data;
-using BlockLora.Workbook.Demo;
 
 namespace BlockLora.Workbook.Notebooks;
 

@@ -1,4 +1,3 @@
-using BlockLora.Results;
 using Deedle;
 
 namespace BlockLora.Workbook.Tables;

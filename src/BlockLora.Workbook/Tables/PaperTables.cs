@@ -1,6 +1,5 @@
 using BlockLora.Adapters;
 using BlockLora.Clip;
-using BlockLora.Experiments;
 using BlockLora.Results;
 using Deedle;
 

@@ -1,5 +1,4 @@
 using BlockLora.Clip;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Checkpoints;

@@ -1,4 +1,3 @@
-using BlockLora.Adapters;
 using BlockLora.Torch;
 using TorchSharp.Modules;
 using TorchSharp;

@@ -1,4 +1,3 @@
-using BlockLora.Adapters;
 using static TorchSharp.torch;
 
 namespace BlockLora.Clip;

@@ -16,10 +16,16 @@ public static class ModelPrecision
         var capabilities = DeviceCapabilities.Of(device);
         var dtype = PrecisionSelection.Resolve(precision, capabilities);
         if (PrecisionSelection.Warning(dtype, capabilities) is { } warning) warn?.Invoke(warning);
-        if (model.ComputeDType == dtype) return dtype;
+        Cast(model, dtype);
+        return dtype;
+    }
+
+    /// <summary>Casts fp32 weights to an already resolved <paramref name="dtype"/>; a no-op when the model is in it.</summary>
+    public static void Cast(ClipModel model, ScalarType dtype)
+    {
+        if (model.ComputeDType == dtype) return;
         if (model.ComputeDType != ScalarType.Float32)
             throw new InvalidOperationException($"the model is held in {PrecisionSelection.Name(model.ComputeDType)}; load the checkpoint again to run in {PrecisionSelection.Name(dtype)}");
         model.CastWeights(dtype);
-        return dtype;
     }
 }

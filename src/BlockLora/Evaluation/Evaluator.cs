@@ -1,9 +1,7 @@
 using BlockLora.Clip;
 using BlockLora.Data;
-using BlockLora.Inference;
 using BlockLora.Text;
 using BlockLora.Torch;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Evaluation;
@@ -32,13 +30,15 @@ public static class Evaluator
         return all;
     }
 
-
+    /// <summary>
+    /// Top-1, per-class accuracy and confusion counts of <paramref name="items"/> against one prompt per class, computed
+    /// where the model is and in the dtype it holds (<see cref="ModelPlacement.Place"/> puts it there once per run).
+    /// </summary>
     public static EvalResult Evaluate(ClipModel model, IReadOnlyList<LabeledImage> items, IReadOnlyList<string> prompts,
-        string device = "cpu", int batchSize = 64, int workers = 2)
+        int batchSize = 64, int workers = 2)
     {
         if (items.Count == 0) throw new ArgumentException("no test images to evaluate");
-        var dev = DeviceSelection.Parse(device);
-        model.to(dev);
+        var dev = ModuleDevice.Of(model);
         model.eval();
         int classes = prompts.Count;
         using var weights = ClassifierWeights(model, prompts, dev);

@@ -24,17 +24,25 @@ public static class FewShotRun
     /// <param name="store">Where the rows go: the results folder's shared <c>results.csv</c> unless a sharded process passes its own.</param>
     public static IReadOnlyList<RunRecord> Execute(ClipModel model, RunSpec spec, ITrainProgress? progress = null, ResultsStore? store = null)
     {
-        progress ??= SilentTrainProgress.Instance;
         spec.CheckClasses();
-        var allClasses = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(spec.Dataset));
+        return Execute(model, spec.Resolve(), progress, store);
+    }
+
+    /// <summary>Runs a spec already resolved (<see cref="RunSpec.Resolve"/>); the model is placed on its device and dtype here, once.</summary>
+    public static IReadOnlyList<RunRecord> Execute(ClipModel model, ResolvedRun run, ITrainProgress? progress = null, ResultsStore? store = null)
+    {
+        progress ??= SilentTrainProgress.Instance;
+        var spec = run.Spec;
+        spec.CheckClasses();
+        var allClasses = DatasetReader.Read(spec.DataRoot, run.Dataset);
         // A base run trains on the base half only: the new classes' images never reach the few-shot list or the loss.
         var splits = ClassSubsets.Apply(allClasses, spec.Classes);
         // Before the run folder exists: a split file that disagrees with the run must leave nothing behind.
         var selection = spec.IsZeroShot ? null : SelectFewShot(spec, allClasses, splits);
         // Zero-shot rows compute in the run's precision too; a training run would cast here anyway.
-        ModelPrecision.Apply(model, spec.Train.Precision, DeviceSelection.Parse(spec.Train.Device), progress.OnMessage);
-        Directory.CreateDirectory(spec.RunFolder);
-        AtomicFile.WriteAllText(Path.Combine(spec.RunFolder, ConfigFileName), RunIdentity.Of(spec).Json + "\n");
+        ModelPlacement.Place(model, run.Target, progress.OnMessage);
+        Directory.CreateDirectory(run.RunFolder);
+        AtomicFile.WriteAllText(Path.Combine(run.RunFolder, ConfigFileName), run.Identity.Json + "\n");
         store ??= ResultsStore.In(spec.ResultsDir);
 
         AdapterSet? adapters = null;
@@ -44,13 +52,19 @@ public static class FewShotRun
             if (selection is not null)
             {
                 foreach (var warning in selection.Warnings) progress.OnMessage($"warning: {warning}");
-                FewShotSplitFile.Write(Path.Combine(spec.RunFolder, "fewshot.json"), selection, splits.Location.ImageDirectory);
+                FewShotSplitFile.Write(Path.Combine(run.RunFolder, "fewshot.json"), selection, splits.Location.ImageDirectory);
 
                 adapters = AdapterInjector.Inject(model, spec.ResolvedAdapter);
                 var trainer = new Trainer(model, adapters, spec.Train, progress);
-                trained = trainer.Train(selection, Path.Combine(spec.RunFolder, "checkpoint.safetensors"), spec.Resume, Path.Combine(spec.RunFolder, MetricsLog.FileName));
+                trained = trainer.Train(selection, new TrainSession
+                {
+                    Identity = run.Identity.Id,
+                    CheckpointPath = Path.Combine(run.RunFolder, "checkpoint.safetensors"),
+                    Resume = spec.Resume,
+                    MetricsPath = Path.Combine(run.RunFolder, MetricsLog.FileName),
+                });
                 if (trained.SkippedImages > 0) progress.OnMessage($"warning: skipped {trained.SkippedImages} unreadable training images");
-                AdapterFile.Save(Path.Combine(spec.RunFolder, "adapter.safetensors"), adapters, new Dictionary<string, string>
+                AdapterFile.Save(Path.Combine(run.RunFolder, "adapter.safetensors"), adapters, new Dictionary<string, string>
                 {
                     ["dataset"] = splits.Dataset.Name,
                     ["shots"] = spec.Shots.ToString(CultureInfo.InvariantCulture),
@@ -62,16 +76,17 @@ public static class FewShotRun
             }
 
             var records = new List<RunRecord>();
-            foreach (var (evalName, evalClasses, evalSplits) in EvaluationSets(spec, allClasses))
+            foreach (var (evalClasses, evalSplits) in EvaluationSets(run, allClasses))
             {
                 // Zero-shot rows use the dataset's CoOp template; adapted rows the training template (as CLIP-LoRA does).
                 // A half is scored with its own class names only (the new half never sees a base name, nor the reverse).
                 var template = spec.IsZeroShot ? evalSplits.Dataset.PromptTemplate : spec.Train.Template;
-                var result = Evaluator.Evaluate(model, evalSplits.Test, PromptTemplate.Format(template, evalSplits.ClassNames), spec.Train.Device, 64, spec.Train.DataWorkers);
-                SaveReport(spec, result, evalSplits, evalClasses);
-                var record = Record(spec, splits.Dataset.Name, evalName == splits.Dataset.Name ? "" : evalName, evalClasses, result, adapters, trained);
+                var result = Evaluator.Evaluate(model, evalSplits.Test, PromptTemplate.Format(template, evalSplits.ClassNames), 64, spec.Train.DataWorkers);
+                SaveReport(run, result, evalSplits, evalClasses);
+                var elsewhere = evalSplits.Dataset.Name == splits.Dataset.Name ? null : evalSplits.Dataset;
+                var record = Record(run, elsewhere, evalClasses, result, adapters, trained);
                 string half = evalClasses == ClassSubset.All ? "" : $" ({ClassSubsets.Format(evalClasses)} classes)";
-                progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {splits.Dataset.Name}{(evalName == splits.Dataset.Name ? "" : " → " + evalName)}{half} {(spec.IsZeroShot ? "" : $"{spec.Shots}-shot seed {spec.Seed} ")}top-1 {result.Top1:F2}% ({result.Count} images, {record.SkippedImages} unreadable skipped)");
+                progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {splits.Dataset.Name}{(elsewhere is null ? "" : " → " + elsewhere.Name)}{half} {(spec.IsZeroShot ? "" : $"{spec.Shots}-shot seed {spec.Seed} ")}top-1 {result.Top1:F2}% ({result.Count} images, {record.SkippedImages} unreadable skipped)");
                 records.Add(record);
             }
             store.Append(records.ToArray());
@@ -88,23 +103,25 @@ public static class FewShotRun
     /// without retraining: the cross-dataset and domain-generalisation rows of an existing run. Appends one results
     /// row per dataset (its <c>eval_dataset</c> set) and returns them. The base model comes back unchanged.
     /// </summary>
-    public static IReadOnlyList<RunRecord> EvaluateSaved(ClipModel model, RunSpec spec, IEnumerable<string> datasets, ITrainProgress? progress = null, ResultsStore? store = null)
+    public static IReadOnlyList<RunRecord> EvaluateSaved(ClipModel model, ResolvedRun run, IEnumerable<string> datasets, ITrainProgress? progress = null, ResultsStore? store = null)
     {
         progress ??= SilentTrainProgress.Instance;
+        var spec = run.Spec;
         if (spec.IsZeroShot) throw new ArgumentException("a zero-shot run has no adapter to evaluate elsewhere");
-        string adapterPath = Path.Combine(spec.RunFolder, "adapter.safetensors");
+        string adapterPath = Path.Combine(run.RunFolder, "adapter.safetensors");
         if (!File.Exists(adapterPath))
             throw new FileNotFoundException($"{adapterPath}: no saved adapter; run {spec.Dataset} {AdapterMethods.Format(spec.Method)} {spec.Shots}-shot seed {spec.Seed} first", adapterPath);
-        string source = spec.ResolveDataset(spec.Dataset).Name;
+        string source = run.Dataset.Name;
+        ModelPlacement.Place(model, run.Target, progress.OnMessage);
         using var adapters = AdapterFile.Load(adapterPath, model);
         adapters.MergeAll();
         var records = new List<RunRecord>();
         foreach (var dataset in datasets)
         {
-            var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(dataset));
-            var result = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(spec.Train.Template, splits.ClassNames), spec.Train.Device, 64, spec.Train.DataWorkers);
-            SaveReport(spec, result, splits, ClassSubset.All);
-            var record = Record(spec, source, splits.Dataset.Name, ClassSubset.All, result, adapters, trained: null);
+            var splits = DatasetReader.Read(spec.DataRoot, run.AlsoEvaluateOn.FirstOrDefault(d => d.Name == dataset) ?? spec.ResolveDataset(dataset));
+            var result = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(spec.Train.Template, splits.ClassNames), 64, spec.Train.DataWorkers);
+            SaveReport(run, result, splits, ClassSubset.All);
+            var record = Record(run, splits.Dataset, ClassSubset.All, result, adapters, trained: null);
             progress.OnMessage($"{AdapterMethods.Format(spec.Method)} {source} → {splits.Dataset.Name} {spec.Shots}-shot seed {spec.Seed} top-1 {result.Top1:F2}% ({result.Count} images, {record.SkippedImages} unreadable skipped)");
             records.Add(record);
         }
@@ -120,15 +137,22 @@ public static class FewShotRun
     /// <param name="evalClasses">The half the row is scored on, when not the run's own (the new half of a base run).</param>
     public static RunRecord Identity(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null)
     {
+        var dataset = spec.ResolveDataset(spec.Dataset);
+        var elsewhere = evalDataset.Length == 0 ? null : spec.ResolveDataset(evalDataset);
+        var dtype = spec.ComputeDType;
+        return Row(spec, dataset, elsewhere, evalClasses, RunIdentity.Of(spec, dataset, elsewhere, evalClasses, dtype), dtype);
+    }
+
+    private static RunRecord Row(RunSpec spec, DatasetInfo dataset, DatasetInfo? evalDataset, ClassSubset? evalClasses, RunIdentity identity, TorchSharp.torch.ScalarType dtype)
+    {
         var adapter = spec.ResolvedAdapter;
         bool zeroShot = spec.IsZeroShot;
-        var identity = RunIdentity.Of(spec, evalDataset, evalClasses);
         return new RunRecord
         {
             RunId = identity.Id,
             Config = identity.Json,
-            Dataset = spec.ResolveDataset(spec.Dataset).Name,
-            EvalDataset = evalDataset.Length == 0 ? "" : spec.ResolveDataset(evalDataset).Name,
+            Dataset = dataset.Name,
+            EvalDataset = evalDataset?.Name ?? "",
             Shots = zeroShot ? 0 : spec.Shots,
             Seed = zeroShot ? 0 : spec.Seed,
             Method = spec.Method,
@@ -140,7 +164,7 @@ public static class FewShotRun
             Iterations = spec.Iterations,
             Accuracy = 0,
             Device = spec.Train.Device,
-            Precision = PrecisionSelection.Name(spec.ComputeDType),
+            Precision = PrecisionSelection.Name(dtype),
             Backbone = spec.Backbone,
             GitCommit = GitInfo.Commit,
             Classes = ClassSubsets.Format(evalClasses ?? spec.Classes),
@@ -156,31 +180,28 @@ public static class FewShotRun
             : RunSplitFile.Read(spec.SplitFile, all, spec.Classes, spec.Shots, spec.Seed);
 
     /// <summary>The evaluation's per-class file in the run folder, one per dataset and half.</summary>
-    private static void SaveReport(RunSpec spec, EvalResult result, DatasetSplits evaluated, ClassSubset classes)
+    private static void SaveReport(ResolvedRun run, EvalResult result, DatasetSplits evaluated, ClassSubset classes)
     {
         string half = ClassSubsets.Format(classes);
         EvaluationReport.From(result, evaluated.Dataset.Name, half, evaluated.ClassNames)
-            .Save(Path.Combine(spec.RunFolder, EvaluationReport.FileName(evaluated.Dataset.Name, half)));
+            .Save(Path.Combine(run.RunFolder, EvaluationReport.FileName(evaluated.Dataset.Name, half)));
     }
 
     /// <summary>The run's own dataset on each half it is scored on (<see cref="RunSpec.ScoredClasses"/>), then every eval-on dataset on all its classes.</summary>
-    internal static IEnumerable<(string Name, ClassSubset Classes, DatasetSplits Splits)> EvaluationSets(RunSpec spec, DatasetSplits own)
+    internal static IEnumerable<(ClassSubset Classes, DatasetSplits Splits)> EvaluationSets(ResolvedRun run, DatasetSplits own)
     {
-        foreach (var subset in spec.ScoredClasses) yield return (own.Dataset.Name, subset, ClassSubsets.Apply(own, subset));
-        foreach (var other in spec.AlsoEvaluateOn)
-        {
-            var splits = DatasetReader.Read(spec.DataRoot, spec.ResolveDataset(other));
-            yield return (splits.Dataset.Name, ClassSubset.All, splits);
-        }
+        foreach (var subset in run.Spec.ScoredClasses) yield return (subset, ClassSubsets.Apply(own, subset));
+        foreach (var other in run.AlsoEvaluateOn) yield return (ClassSubset.All, DatasetReader.Read(run.Spec.DataRoot, other));
     }
 
-    private static RunRecord Record(RunSpec spec, string dataset, string evalDataset, ClassSubset evalClasses, EvalResult result, AdapterSet? adapters, TrainResult? trained) =>
+    /// <param name="evalDataset">The dataset the row is scored on when not the run's own.</param>
+    private static RunRecord Record(ResolvedRun run, DatasetInfo? evalDataset, ClassSubset evalClasses, EvalResult result, AdapterSet? adapters, TrainResult? trained)
+    {
         // The row's own identity: an eval-on row or a new-half row is another row of the same run, with its own id.
-        Identity(spec, evalDataset, evalClasses == spec.Classes ? null : evalClasses) with
+        var half = evalClasses == run.Spec.Classes ? (ClassSubset?)null : evalClasses;
+        return Row(run.Spec, run.Dataset, evalDataset, half, run.IdentityOf(evalDataset, half), run.Target.DType) with
         {
-            Dataset = dataset,
-            EvalDataset = evalDataset,
-            Iterations = trained?.Iterations ?? spec.Iterations,
+            Iterations = trained?.Iterations ?? run.Spec.Iterations,
             Accuracy = result.Top1,
             TrainableParameters = adapters?.TrainableParameters().Sum(p => p.numel()) ?? 0,
             TrainSeconds = trained?.Seconds ?? 0,
@@ -188,4 +209,5 @@ public static class FewShotRun
             // Training's skips count in every row of the run: each row's accuracy comes from that adapter.
             SkippedImages = (trained?.SkippedImages ?? 0) + result.Skipped,
         };
+    }
 }

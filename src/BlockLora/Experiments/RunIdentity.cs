@@ -26,11 +26,16 @@ public sealed record RunIdentity(string Json, string Id)
     public string ShortId => Id[..12];
 
     /// <param name="evalClasses">The half a row is scored on when it is not the run's own (the new half of a base run).</param>
-    public static RunIdentity Of(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null)
-    {
-        return Hashed(Config(spec, evalDataset, evalClasses, BackboneFingerprint.Of(spec.ModelPath), spec.Backbone,
-            spec.Train.Device.StartsWith("cuda", StringComparison.Ordinal) ? "cuda" : spec.Train.Device, PrecisionSelection.Name(spec.ComputeDType)));
-    }
+    public static RunIdentity Of(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null) =>
+        Of(spec, spec.ResolveDataset(spec.Dataset), EvalDatasetOf(spec, evalDataset), evalClasses, spec.ComputeDType);
+
+    /// <summary>The identity from settings already resolved (<see cref="RunSpec.Resolve"/>): nothing is looked up again.</summary>
+    /// <param name="evalDataset">The dataset a row is scored on when it is not the run's own (null: its own).</param>
+    public static RunIdentity Of(RunSpec spec, DatasetInfo dataset, DatasetInfo? evalDataset, ClassSubset? evalClasses, TorchSharp.torch.ScalarType dtype) =>
+        Hashed(Config(spec, dataset, evalDataset, evalClasses, BackboneFingerprint.Of(spec.ModelPath), spec.Backbone,
+            spec.Train.Device.StartsWith("cuda", StringComparison.Ordinal) ? "cuda" : spec.Train.Device, PrecisionSelection.Name(dtype)));
+
+    private static DatasetInfo? EvalDatasetOf(RunSpec spec, string evalDataset) => evalDataset.Length == 0 ? null : spec.ResolveDataset(evalDataset);
 
     /// <summary>Stands for a setting that the machine decides, in <see cref="Planned(RunSpec, string, ClassSubset?)"/>.</summary>
     public const string Open = "*";
@@ -42,7 +47,7 @@ public sealed record RunIdentity(string Json, string Id)
     /// fields of a stored row's config, so the two compare as text. Reads no model and probes no device.
     /// </summary>
     public static string Planned(RunSpec spec, string evalDataset = "", ClassSubset? evalClasses = null) =>
-        Canonical(Config(spec, evalDataset, evalClasses, Open, Open, Open,
+        Canonical(Config(spec, spec.ResolveDataset(spec.Dataset), EvalDatasetOf(spec, evalDataset), evalClasses, Open, Open, Open,
             spec.Train.Precision == Precision.Auto ? Open : Precisions.Format(spec.Train.Precision)));
 
     /// <summary>A stored row's config with the machine's fields opened as in <see cref="Planned(RunSpec, string, ClassSubset?)"/> (the precision only when <paramref name="openPrecision"/>).</summary>
@@ -55,15 +60,15 @@ public sealed record RunIdentity(string Json, string Id)
         return Canonical(config);
     }
 
-    private static JsonObject Config(RunSpec spec, string evalDataset, ClassSubset? evalClasses, string fingerprint, string backbone, string device, string precision)
+    private static JsonObject Config(RunSpec spec, DatasetInfo dataset, DatasetInfo? evalDataset, ClassSubset? evalClasses, string fingerprint, string backbone, string device, string precision)
     {
         var train = spec.Train;
         var config = new JsonObject
         {
             ["format_version"] = FormatVersion,
             ["backbone"] = new JsonObject { ["name"] = backbone, ["fingerprint"] = fingerprint },
-            ["dataset"] = spec.ResolveDataset(spec.Dataset).Name,
-            ["eval_dataset"] = evalDataset.Length == 0 ? "" : spec.ResolveDataset(evalDataset).Name,
+            ["dataset"] = dataset.Name,
+            ["eval_dataset"] = evalDataset?.Name ?? "",
             ["method"] = AdapterMethods.Format(spec.Method),
             ["device"] = device,
             ["precision"] = precision,
@@ -73,7 +78,7 @@ public sealed record RunIdentity(string Json, string Id)
         if (evalClasses is { } scored && scored != spec.Classes) config["eval_classes"] = ClassSubsets.Format(scored);
         if (spec.IsZeroShot)
         {
-            config["template"] = spec.ResolveDataset(evalDataset.Length == 0 ? spec.Dataset : evalDataset).PromptTemplate;
+            config["template"] = (evalDataset ?? dataset).PromptTemplate;
         }
         else
         {

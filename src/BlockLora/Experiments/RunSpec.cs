@@ -77,10 +77,34 @@ public sealed record RunSpec
     /// main settings and the first digits of <see cref="RunIdentity"/>, so runs that differ in any other setting (lr,
     /// batch size, dropout, ...) never share a folder.
     /// </summary>
-    public string RunFolder => Path.Combine(ResultsDir, "runs", Sanitize(Backbone), Sanitize(Dataset),
+    public string RunFolder => RunFolderOf(RunIdentity.Of(this), ComputeDType);
+
+    /// <summary>
+    /// This run's settings resolved once, on this machine: its datasets, its device and compute dtype (the device is
+    /// parsed, so a CUDA run needs CUDA here), its identity and run folder. A run executes from these; only planning
+    /// (listing a sweep, naming a table's runs) reads the unresolved spec.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown dataset, a device this machine lacks, or a precision it cannot compute in.</exception>
+    public ResolvedRun Resolve()
+    {
+        var dataset = ResolveDataset(Dataset);
+        var target = ComputeTarget.Resolve(Train.Precision, Train.Device);
+        var identity = RunIdentity.Of(this, dataset, null, null, target.DType);
+        return new ResolvedRun
+        {
+            Spec = this,
+            Dataset = dataset,
+            AlsoEvaluateOn = AlsoEvaluateOn.Select(ResolveDataset).ToArray(),
+            Target = target,
+            Identity = identity,
+            RunFolder = RunFolderOf(identity, target.DType),
+        };
+    }
+
+    private string RunFolderOf(RunIdentity identity, TorchSharp.torch.ScalarType dtype) => Path.Combine(ResultsDir, "runs", Sanitize(Backbone), Sanitize(Dataset),
         IsZeroShot ? "zero-shot" : $"{Shots}shot", IsZeroShot ? "" : $"seed{Seed}",
-        IsZeroShot ? RunIdentity.Of(this).ShortId
-            : $"{AdapterMethods.Format(Method)}-r{Adapter.Rank}-n{Method.Blocks(Adapter.Blocks)}-{PrecisionSelection.Name(ComputeDType)}-{RunIdentity.Of(this).ShortId}");
+        IsZeroShot ? identity.ShortId
+            : $"{AdapterMethods.Format(Method)}-r{Adapter.Rank}-n{Method.Blocks(Adapter.Blocks)}-{PrecisionSelection.Name(dtype)}-{identity.ShortId}");
 
     private static string Sanitize(string s) => string.Concat(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 }

@@ -64,11 +64,12 @@ public static class Sweep
                     try
                     {
                         process.OnRunStart?.Invoke(run.Spec);
-                        model ??= ClipCheckpoint.Load(group.Key.ModelPath, run.Spec.Train.Precision, group.Key.Device);
+                        var resolved = run.Spec.Resolve();
+                        model ??= ClipCheckpoint.Load(group.Key.ModelPath, new ClipLoadOptions { DType = resolved.Target.DType });
                         if (missing.All(k => k.EvalDataset.Length > 0) && !run.Spec.IsZeroShot)
-                            FewShotRun.EvaluateSaved(model, run.Spec, missing.Select(k => k.EvalDataset), progress, store);
+                            FewShotRun.EvaluateSaved(model, resolved, missing.Select(k => k.EvalDataset), progress, store);
                         else
-                            FewShotRun.Execute(model, run.Spec, progress, store);
+                            FewShotRun.Execute(model, resolved, progress, store);
                         ran++;
                     }
                     catch (OperationCanceledException)

@@ -1,4 +1,3 @@
-using BlockLora.Training;
 
 namespace BlockLora.Experiments;
 

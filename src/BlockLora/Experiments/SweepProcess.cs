@@ -12,6 +12,18 @@ public sealed record SweepProcess
     /// <summary>Called before each run this process starts (after its claim is taken).</summary>
     public Action<RunSpec>? OnRunStart { get; init; }
 
+    /// <summary>
+    /// The process a <c>--shard</c> text asks for (null: the whole sweep, writing the shared store); <paramref name="shardCount"/>
+    /// is <c>--shards</c>, which <c>slurm</c> takes its count from and an <c>i/N</c> must agree with.
+    /// </summary>
+    public static SweepProcess For(string? shardText, int? shardCount)
+    {
+        if (shardText is null) return new SweepProcess();
+        var shard = Shard.Parse(shardText, shardText.Trim().Equals("slurm", StringComparison.OrdinalIgnoreCase) ? shardCount : null);
+        if (shardCount is { } n && n != shard.Count) throw new ArgumentException($"--shard {shardText} has {shard.Count} shards but --shards says {n}");
+        return new SweepProcess { Shard = shard, StoreName = DefaultStoreName(shard) };
+    }
+
     /// <summary>A sharded process's store name: its Slurm task (when it is one), host and pid, e.g. <c>slurm-812_2-node07-4411</c>.</summary>
     public static string DefaultStoreName(Shard shard)
     {

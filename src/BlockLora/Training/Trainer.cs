@@ -5,10 +5,8 @@ using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Imaging;
-using BlockLora.Inference;
 using BlockLora.Text;
 using BlockLora.Torch;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BlockLora.Training;
@@ -28,20 +26,20 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
     /// The k-shot subset: its items, its class names in label order (the prompt is <see cref="TrainConfig.Template"/>
     /// with each), and the run's shot count and seed, which set the schedule length and every step's randomness.
     /// </param>
-    /// <param name="checkpointPath">Where to keep a resumable snapshot (null: none).</param>
-    /// <param name="metricsPath">
-    /// Where to log <see cref="MetricsLog"/> rows (null: none). A fresh run starts the file over; a resumed one keeps the
-    /// rows up to its checkpoint, so the iterations it replays are not logged twice.
-    /// </param>
-    public TrainResult Train(FewShotSelection selection, string? checkpointPath = null, bool resume = false, string? metricsPath = null)
+    /// <param name="session">The run's identity (the checkpoint's fingerprint) and where its checkpoint and metrics go.</param>
+    /// <remarks>
+    /// Trains where the model is, in the dtype it holds (<see cref="ModelPlacement.Place"/>): the run resolved its device
+    /// and precision once, so <see cref="TrainConfig.Device"/> and <see cref="TrainConfig.Precision"/> are not read here.
+    /// </remarks>
+    public TrainResult Train(FewShotSelection selection, TrainSession session)
     {
         var (trainItems, classNames, seed) = (selection.Items, selection.ClassNames, selection.Seed);
+        var (checkpointPath, resume, metricsPath) = (session.CheckpointPath, session.Resume, session.MetricsPath);
         config.Validate(selection.Shots);
         if (trainItems.Count == 0) throw new ArgumentException("no training images");
         PeakMemory.Reset(); // this run's peak, not the largest of every run this process has made
-        var device = DeviceSelection.Parse(config.Device);
-        model.to(device);
-        var dtype = ModelPrecision.Apply(model, config.Precision, device, progress.OnMessage);
+        var device = ModuleDevice.Of(model);
+        var dtype = model.ComputeDType;
         if (adapters.TrainableParameters().Any(p => p.device.ToString() != device.ToString()))
         {
             adapters.Detach();
@@ -58,7 +56,7 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
         using var optimizer = optim.AdamW(adapters.TrainableParameters(), config.LearningRate, config.Beta1, config.Beta2, eps: 1e-8, weight_decay: config.WeightDecay);
         var scaler = dtype == ScalarType.Float16 ? new LossScaler() : null;
         var step = new TrainingStep(model, optimizer, tokens, cachedText, config.LogitScale, scaler);
-        string fingerprint = Fingerprint(selection, dtype);
+        string fingerprint = Fingerprint(session.Identity, selection);
         int start = 0;
         if (resume && checkpointPath is not null && File.Exists(checkpointPath))
         {
@@ -126,19 +124,17 @@ public sealed class Trainer(ClipModel model, AdapterSet adapters, TrainConfig co
 
     private static long StepSeed(int seed, int iteration) => unchecked((long)(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (ulong)iteration) & long.MaxValue);
 
-    // What must match for a checkpoint to resume this run: adapter and schedule, the run's shots and seed, the dtype
-    // it computes in (auto resolves per machine), and the exact few-shot files. Checkpoint and log intervals and the
-    // worker count are left out: they never change a result, so changing them on resume is allowed.
-    private string Fingerprint(FewShotSelection selection, ScalarType dtype)
+    /// <summary>
+    /// What must match for a checkpoint to resume a run: its identity (which covers every setting that can change the
+    /// result, the resolved dtype included, and leaves out intervals and worker counts, so those may change on resume)
+    /// and the exact few-shot files, which a sampled run's identity does not name.
+    /// </summary>
+    public static string Fingerprint(string identity, FewShotSelection selection)
     {
         var text = new StringBuilder();
-        text.AppendLine(AdapterMetadataText()).AppendLine((config with { CheckpointEvery = 0, DataWorkers = 0, LogEvery = 0 }).ToString());
-        text.Append("shots=").Append(selection.Shots).Append(" seed=").Append(selection.Seed).Append(" dtype=").AppendLine(PrecisionSelection.Name(dtype));
-        var (items, classNames) = (selection.Items, selection.ClassNames);
-        foreach (var item in items) text.Append(item.Path).Append('|').Append(item.Label).AppendLine();
-        foreach (var c in classNames) text.AppendLine(c);
+        text.AppendLine(identity);
+        foreach (var item in selection.Items) text.Append(item.Path).Append('|').Append(item.Label).AppendLine();
+        foreach (var c in selection.ClassNames) text.AppendLine(c);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
-
-    private string AdapterMetadataText() => adapters.Config.ToString();
 }

@@ -1,7 +1,5 @@
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
-using BlockLora.Clip;
-using BlockLora.Tests.Adapters;
 using BlockLora.Torch;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using BlockLora.Adapters;
-using BlockLora.Tests.Adapters;
 using static TorchSharp.torch;
 
 namespace BlockLora.Tests.Adapters;

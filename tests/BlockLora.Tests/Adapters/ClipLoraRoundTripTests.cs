@@ -1,7 +1,6 @@
 using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Tests.Cli;
-using static TorchSharp.torch;
 
 namespace BlockLora.Tests.Adapters;
 

@@ -1,5 +1,4 @@
 using BlockLora.Adapters;
-using BlockLora.Clip;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

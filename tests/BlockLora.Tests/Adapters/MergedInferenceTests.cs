@@ -1,5 +1,4 @@
 using BlockLora.Adapters;
-using BlockLora.Tests.Adapters;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -39,6 +39,24 @@ public sealed class LayeringTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void No_CLI_type_uses_tensors_or_modules()
+    {
+        var types = CliDependencies.CliTypes.ToList();
+        Assert.Contains(types, t => t.Name == "SweepCommand"); // the loader saw the CLI
+        var uses = CliDependencies.TorchUses(types);
+        Assert.True(uses.Count == 0, "CLI types using TorchSharp (move the work into the library):\n" + string.Join("\n", uses));
+    }
+
+    [Fact]
+    public void The_CLI_rule_names_a_planted_tensor_loop()
+    {
+        var planted = new ArchUnitNET.Loader.ArchLoader().LoadAssemblies(typeof(Planted.TensorLoopingVerb).Assembly).Build().Types
+            .Where(t => t.Namespace?.FullName == typeof(Planted.TensorLoopingVerb).Namespace).ToList();
+        var uses = CliDependencies.TorchUses(planted);
+        Assert.Contains(uses, u => u.StartsWith("BlockLora.Tests.Architecture.Planted.TensorLoopingVerb uses TorchSharp.", StringComparison.Ordinal) && u.Contains("Tensor", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_core_references_neither_the_workbook_nor_its_view_libraries()
     {
         var referenced = Layers.CoreAssembly.GetReferencedAssemblies().Select(a => a.Name).ToList();

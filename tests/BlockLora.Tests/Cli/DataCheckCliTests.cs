@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using BlockLora.Data;
 using BlockLora.Tests.Data;
 
 namespace BlockLora.Tests.Cli;

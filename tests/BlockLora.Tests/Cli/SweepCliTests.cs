@@ -23,6 +23,28 @@ public class SweepCliTests
     }
 
     [Fact]
+    public void A_dry_run_of_one_shard_lists_that_shards_runs_only()
+    {
+        var sweep = SweepFixture.Create();
+        string results = Fixtures.TempDir();
+        var shardOf = new Dictionary<string, int>();
+        for (int i = 0; i < 3; i++)
+        {
+            var dry = BloraProcess.Run(sweep.Args(results, "--dry-run", "--shard", $"{i}/3"));
+            Assert.True(dry.ExitCode == 0, dry.Stderr);
+            Assert.Contains($"in 3 shards", dry.Stdout);
+            var rows = dry.Stdout.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains(" pending ")).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+            Assert.Contains($"shard {i}/3: {rows.Length} of the {SweepFixture.Runs} runs", dry.Stdout);
+            Assert.All(rows, r => Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), r[1]));
+            foreach (var r in rows) shardOf.Add(r[0], i);
+        }
+        // The three slices are the whole sweep, each run in exactly one, as the full listing assigns them.
+        var all = BloraProcess.Run(sweep.Args(results, "--dry-run", "--shards", "3")).Stdout.Split('\n')
+            .Where(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains(" pending ")).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        Assert.Equal(all.ToDictionary(r => r[0], r => int.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture)), shardOf);
+    }
+
+    [Fact]
     public async Task A_shard_killed_mid_run_leaves_readable_stores_and_its_rerun_resumes_the_interrupted_run()
     {
         // 6 runs (one dataset) of 200 steps, a few seconds each, checkpointed every 10 steps.

@@ -1,5 +1,4 @@
 using BlockLora.Checkpoints;
-using BlockLora.Clip;
 using BlockLora.IO;
 using static TorchSharp.torch;
 

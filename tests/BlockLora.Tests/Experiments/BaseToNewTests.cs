@@ -55,7 +55,7 @@ public class BaseToNewTests
         var tiny = TinyCoOpDataset.Create(Fixtures.TempDir(), classes: 4, trainPerClass: 2, testPerClass: 2, seed: 7);
         var spec = Spec(tiny.Root, Fixtures.TempDir(), AdapterMethod.ZeroShot);
         var all = DatasetReader.Read(tiny.Root, DatasetCatalog.OxfordPets);
-        var sets = FewShotRun.EvaluationSets(spec, all).ToArray();
+        var sets = FewShotRun.EvaluationSets(spec.Resolve(), all).ToArray();
         Assert.Equal([ClassSubset.Base, ClassSubset.New], sets.Select(s => s.Classes));
         var newHalf = sets[1].Splits;
         Assert.Equal(["tiny_class_02", "tiny_class_03"], newHalf.ClassNames);

@@ -52,7 +52,7 @@ public class RunFolderRecordTests
 
         // Evaluating the saved adapter elsewhere adds that dataset's file, on all its classes.
         var other = TinyCoOpDataset.Create(Fixtures.TempDir(), classes: 3, trainPerClass: 2, testPerClass: 3, seed: 22);
-        var saved = FewShotRun.EvaluateSaved(model, spec with { DataRoot = other.Root }, [TinyCoOpDataset.DatasetName]);
+        var saved = FewShotRun.EvaluateSaved(model, (spec with { DataRoot = other.Root }).Resolve(), [TinyCoOpDataset.DatasetName]);
         var otherSplits = DatasetReader.Read(other.Root, other.DatasetName);
         string otherFile = Path.Combine(spec.RunFolder, EvaluationReport.FileName(name, "all"));
         AssertReportOf(otherFile, otherSplits, "all");

@@ -2,7 +2,6 @@ using BlockLora.Adapters;
 using BlockLora.Data;
 using BlockLora.Experiments;
 using BlockLora.Torch;
-using BlockLora.Training;
 
 namespace BlockLora.Tests.Experiments;
 

@@ -1,7 +1,5 @@
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
-using BlockLora.Inference;
-using BlockLora.IO;
 using BlockLora.Tests.IO;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 using BlockLora.Torch;
 using BlockLora.Adapters;
 using BlockLora.Checkpoints;
+using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.Evaluation;
 using BlockLora.Tests.Data;
@@ -38,8 +39,9 @@ public class TrainerTests
         string? checkpoint = null, bool resume = false, ITrainProgress? progress = null)
     {
         using var model = ClipCheckpoint.Load(Fixtures.ClipTiny("openai.safetensors"));
+        ModelPrecision.Apply(model, config.Precision, CPU); // the trainer computes in the dtype the model holds
         using var set = AdapterInjector.Inject(model, adapterConfig);
-        var result = new Trainer(model, set, config, progress).Train(selection, checkpoint, resume);
+        var result = new Trainer(model, set, config, progress).Train(selection, new TrainSession { Identity = config.ToString() + adapterConfig, CheckpointPath = checkpoint, Resume = resume });
         var weights = set.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.detach().clone());
         var eval = Evaluator.Evaluate(model, splits.Test, PromptTemplate.Format(config.Template, splits.ClassNames));
         return (result, weights, eval.Top1);

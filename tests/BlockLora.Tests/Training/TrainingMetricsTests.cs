@@ -29,7 +29,11 @@ public class TrainingMetricsTests
     {
         using var model = ClipCheckpoint.Load(Fixtures.ClipTiny("openai.safetensors"));
         using var set = AdapterInjector.Inject(model, Adapter);
-        return new Trainer(model, set, config ?? Config, progress).Train(selection, Path.Combine(folder, "checkpoint.safetensors"), resume, Path.Combine(folder, MetricsLog.FileName));
+        // One identity for every call: these runs differ only in settings that never change a result.
+        return new Trainer(model, set, config ?? Config, progress).Train(selection, new TrainSession
+        {
+            Identity = "metrics-test", CheckpointPath = Path.Combine(folder, "checkpoint.safetensors"), Resume = resume, MetricsPath = Path.Combine(folder, MetricsLog.FileName),
+        });
     }
 
     private sealed class KillAt(int iteration) : ITrainProgress

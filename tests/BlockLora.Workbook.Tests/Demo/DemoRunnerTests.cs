@@ -1,5 +1,4 @@
 using BlockLora.Adapters;
-using BlockLora.Experiments;
 using BlockLora.Results;
 using BlockLora.Tests;
 using BlockLora.Tests.Cli;

@@ -1,11 +1,8 @@
 using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.Data;
-using BlockLora.Experiments;
-using BlockLora.Results;
 using BlockLora.Tests;
 using BlockLora.Workbook.Demo;
-using BlockLora.Workbook.Figures;
 using BlockLora.Workbook.Notebooks;
 using BlockLora.Workbook.Tables;
 

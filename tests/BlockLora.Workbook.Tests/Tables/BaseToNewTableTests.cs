@@ -1,6 +1,4 @@
-using BlockLora.Adapters;
 using BlockLora.Results;
-using BlockLora.Workbook.Figures;
 using BlockLora.Workbook.Notebooks;
 using BlockLora.Workbook.Tables;
 
