@@ -31,13 +31,27 @@ public static class AdapterFile
         adapter.NamedParameters.FirstOrDefault(p => p.Name == name).Parameter
         ?? throw new InvalidOperationException($"the adapter for {matrixPath} has no tensor '{name}', which {AdapterMethods.Format(adapter.Method)} registers");
 
+    private static readonly List<IForeignAdapterFormat> foreignFormats = [];
+
+    /// <summary>Lets every read of an adapter file accept another tool's format (Interop registers CLIP-LoRA's <c>.pt</c>).</summary>
+    public static void Register(IForeignAdapterFormat format)
+    {
+        lock (foreignFormats)
+            if (!foreignFormats.Contains(format)) foreignFormats.Add(format);
+    }
+
+    private static IForeignAdapterFormat? ForeignFormatOf(string path)
+    {
+        lock (foreignFormats) return foreignFormats.FirstOrDefault(f => f.Recognises(path));
+    }
+
     /// <summary>
-    /// Reads and checks a file without a base model. A CLIP-LoRA <c>.pt</c> is refused with what it is
-    /// and how to convert it: which blocks it adapts depends on the base (<see cref="Read(string, ClipConfig)"/> reads it).
+    /// Reads and checks a file without a base model. A registered foreign format (CLIP-LoRA's <c>.pt</c>) is refused
+    /// with what it is and how to convert it: which blocks it adapts depends on the base (<see cref="Read(string, ClipConfig)"/> reads it).
     /// </summary>
     public static AdapterFileContents Read(string path)
     {
-        if (ClipLoraFile.IsTorchZip(path)) throw new AdapterFileException(ClipLoraFile.WithoutBaseMessage(path));
+        if (ForeignFormatOf(path) is { } foreign) throw new AdapterFileException(foreign.WithoutBaseMessage(path));
         SafeTensorsFile.Contents raw;
         try
         {
@@ -56,21 +70,12 @@ public static class AdapterFile
 
     /// <summary>
     /// Reads and checks a file for a CLIP of the given sizes: a safetensors adapter as <see cref="Read(string)"/>
-    /// does, a CLIP-LoRA <c>.pt</c> imported in memory for that CLIP's layer counts and widths (<see cref="ClipLoraImport"/>).
+    /// does, a registered foreign format (CLIP-LoRA's <c>.pt</c>) imported in memory for that CLIP's layer counts and widths.
     /// </summary>
     public static AdapterFileContents Read(string path, ClipConfig clip)
     {
-        if (!ClipLoraFile.IsTorchZip(path)) return Read(path);
-        if (ClipLoraFile.TorchScriptMessage(path) is { } torchScript) throw new AdapterFileException(torchScript);
-        ImportedAdapter imported;
-        try
-        {
-            imported = ClipLoraImport.Read(path, clip);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            throw new AdapterFileException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}", e);
-        }
+        if (ForeignFormatOf(path) is not { } foreign) return Read(path);
+        var imported = foreign.Read(path, clip);
         return FromTensors(path, imported.Tensors, imported.Metadata);
     }
 

@@ -1,9 +1,11 @@
 using BlockLora.Adapters;
+using BlockLora.Interop;
+using BlockLora.Tests.Adapters;
 using BlockLora.Clip;
 using BlockLora.Tests.Cli;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Adapters;
+namespace BlockLora.Tests.Interop;
 
 /// <summary>
 /// Every file CLIP-LoRA's save_lora can write, for each backbone's layer counts (tiny widths), imports into

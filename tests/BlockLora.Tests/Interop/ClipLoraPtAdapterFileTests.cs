@@ -1,9 +1,11 @@
 using BlockLora.Adapters;
+using BlockLora.Interop;
+using BlockLora.Tests.Adapters;
 using BlockLora.Checkpoints;
 using BlockLora.Tests.IO;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Adapters;
+namespace BlockLora.Tests.Interop;
 
 /// <summary>A CLIP-LoRA .pt where an adapter file is expected: recognised, and read for a base when there is one.</summary>
 public sealed class ClipLoraPtAdapterFileTests : IDisposable
