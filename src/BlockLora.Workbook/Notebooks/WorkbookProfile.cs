@@ -272,7 +272,7 @@ public sealed record WorkbookProfile
         DataRoot = DataRoot,
         Dataset = "",
         Method = AdapterMethod.BlockLora,
-        Adapter = Adapter,
+        Adapter = Adapter.Options,
         Train = Train,
         ResultsDir = ResultsDir,
         CustomDatasets = CustomDatasets,
@@ -285,7 +285,7 @@ public sealed record WorkbookProfile
         Method = method,
         Shots = shots,
         Seed = seed,
-        Adapter = Adapter with { Rank = rank ?? Adapter.Rank, Blocks = blocks ?? Adapter.Blocks },
+        Adapter = Adapter.Options with { Rank = rank ?? Adapter.Rank, Blocks = blocks ?? Adapter.Blocks },
     };
 
     /// <summary>The few-shot comparison of 05: exactly the runs of <c>experiments/&lt;profile&gt;/fewshot.yaml</c>.</summary>
