@@ -1,5 +1,6 @@
 using BlockLora.Clip;
 using BlockLora.IO;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace BlockLora.Adapters;
@@ -13,6 +14,8 @@ namespace BlockLora.Adapters;
 /// </summary>
 public static class AdapterFile
 {
+    private static readonly List<IForeignAdapterFormat> foreignFormats = [];
+
     /// <summary>Writes the set's tensors (fp32) and config atomically; <paramref name="provenance"/> adds keys such as dataset, shots, iterations, commit.</summary>
     public static void Save(string path, AdapterSet set, IReadOnlyDictionary<string, string>? provenance = null)
     {
@@ -27,11 +30,9 @@ public static class AdapterFile
         SafeTensorsFile.Save(path, tensors, metadata);
     }
 
-    private static TorchSharp.Modules.Parameter ParameterNamed(MethodAdapter adapter, string name, string matrixPath) =>
+    private static Parameter ParameterNamed(MethodAdapter adapter, string name, string matrixPath) =>
         adapter.NamedParameters.FirstOrDefault(p => p.Name == name).Parameter
         ?? throw new InvalidOperationException($"the adapter for {matrixPath} has no tensor '{name}', which {AdapterMethods.Format(adapter.Method)} registers");
-
-    private static readonly List<IForeignAdapterFormat> foreignFormats = [];
 
     /// <summary>Lets every read of an adapter file accept another tool's format (Interop registers CLIP-LoRA's <c>.pt</c>).</summary>
     public static void Register(IForeignAdapterFormat format)

@@ -47,7 +47,7 @@ public sealed class AdapterSet : IDisposable
     /// <summary>True when every adapter is merged into its slot's weight.</summary>
     public bool IsMerged => slots is not null && slots.All(s => s.IsMerged);
 
-    /// <summary>Every adapter tensor under its adapter-file name, <c>&lt;path&gt;.lora_A</c> / <c>&lt;path&gt;.lora_B</c>, in canonical order.</summary>
+    /// <summary>Every adapter tensor under its adapter-file name, <c>&lt;path&gt;.&lt;name&gt;</c> (LoRA and Block-LoRA: <c>lora_A</c>, <c>lora_B</c>), in canonical order.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters() =>
         entries.SelectMany(e => e.Adapter.NamedParameters.Select(p => ($"{e.Matrix.Path}.{p.Name}", p.Parameter)));
 
