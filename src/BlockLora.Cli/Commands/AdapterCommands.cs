@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BlockLora.Adapters;
+using BlockLora.Interop;
 using BlockLora.Checkpoints;
 using BlockLora.Clip;
 

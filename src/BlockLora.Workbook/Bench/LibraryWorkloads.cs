@@ -160,7 +160,7 @@ public sealed class LibraryWorkloads : IDisposable
                 var (vision, text) = adapterInputs.Value;
                 foreach (var matrix in attached!.Value.Set.Matrices)
                 {
-                    var adapter = attached.Value.Set.Adapters[matrix.Path];
+                    var adapter = (LowRankAdapter)attached.Value.Set.Adapters[matrix.Path];
                     var x = matrix.Encoder == AdapterEncoders.Vision ? vision : text;
                     // Each output is freed at once, as the model's blocks free theirs (and as Python's refcount does).
                     using var _scope = NewDisposeScope();
@@ -241,7 +241,7 @@ public sealed class LibraryWorkloads : IDisposable
     {
         using var generator = new Generator(6);
         using var _ = no_grad();
-        foreach (var adapter in set.Adapters.Values)
+        foreach (var adapter in set.Adapters.Values.Cast<LowRankAdapter>())
         {
             using var noise = randn(adapter.LoraB.shape, generator: generator);
             using var scaled = noise * 0.01;

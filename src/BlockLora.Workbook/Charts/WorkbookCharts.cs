@@ -337,7 +337,7 @@ public static class WorkbookCharts
     public static GenericChart AccuracyVsParameters(IReadOnlyList<AblationRow> rows, string title, string? subtitle = null)
     {
         var traces = rows.GroupBy(r => r.Method).Select(g => SpreadLabels.WithErrorY(Chart.Point<long, double, string>(g.Select(r => r.Parameters), g.Select(r => r.Accuracy),
-            Name: g.Key == AdapterMethod.Lora ? "LoRA" : "Block-LoRA", MultiText: g.Select(r => r.Method == AdapterMethod.Lora ? $"r={r.Rank}" : $"r={r.Rank} n={r.Blocks}").ToArray(),
+            Name: g.Key.DisplayName(), MultiText: g.Select(r => r.Method == AdapterMethod.Lora ? $"r={r.Rank}" : $"r={r.Rank} n={r.Blocks}").ToArray(),
             TextPosition: StyleParam.TextPosition.TopCenter, MarkerColor: Color.fromString(MethodColors[g.Key])),
             SpreadLabels.BarLengths(g.Select(r => ((double?)r.Std, r.Seeds))), MethodColors[g.Key]));
         var chart = Chart.Combine(traces);

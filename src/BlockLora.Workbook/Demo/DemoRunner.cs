@@ -68,7 +68,7 @@ public static class DemoRunner
                 Method = method,
                 Shots = shots,
                 Seed = seed,
-                Adapter = new AdapterConfig { Rank = config.Rank, Blocks = blocks },
+                Adapter = new AdapterOptions { Rank = config.Rank, Blocks = blocks },
                 Train = config.Train,
                 ResultsDir = config.ResultsDir,
                 CustomDatasets = customs,

@@ -62,7 +62,7 @@ public static class PrecisionStudy
                 var spec = new RunSpec
                 {
                     ModelPath = demo.ModelPath, DataRoot = dataRoot, Dataset = task.Name, Method = method, Shots = config.Shots, Seed = seed,
-                    Adapter = new AdapterConfig { Rank = demo.Rank, Blocks = config.Blocks }, Train = demo.Train with { Precision = precision },
+                    Adapter = new AdapterOptions { Rank = demo.Rank, Blocks = config.Blocks }, Train = demo.Train with { Precision = precision },
                     ResultsDir = config.ResultsDir, CustomDatasets = customs, Resume = false,
                 };
                 progress.OnMessage($"{Precisions.Format(precision)} {task.Name} {DemoRow.LabelFor(method, method.Blocks(config.Blocks))} seed {seed}");

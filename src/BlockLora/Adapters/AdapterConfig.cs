@@ -44,6 +44,36 @@ public sealed record AdapterConfig
     /// <summary>Seed for A's initialisation; each matrix derives its own stream from it and its path, so the same seed gives the same adapter.</summary>
     public long Seed { get; init; } = 1;
 
+    /// <summary>The config of an adapter of <paramref name="method"/> initialised from <paramref name="seed"/> with these options (how a run makes its adapter's config).</summary>
+    public static AdapterConfig Of(AdapterMethod method, long seed, AdapterOptions options) => new()
+    {
+        Method = method,
+        Seed = seed,
+        Rank = options.Rank,
+        Blocks = options.Blocks,
+        Alpha = options.Alpha,
+        Scaling = options.Scaling,
+        Dropout = options.Dropout,
+        InitFanIn = options.InitFanIn,
+        Targets = options.Targets,
+        Encoders = options.Encoders,
+        Layers = options.Layers,
+    };
+
+    /// <summary>Everything but the method and seed.</summary>
+    public AdapterOptions Options => new()
+    {
+        Rank = Rank,
+        Blocks = Blocks,
+        Alpha = Alpha,
+        Scaling = Scaling,
+        Dropout = Dropout,
+        InitFanIn = InitFanIn,
+        Targets = Targets,
+        Encoders = Encoders,
+        Layers = Layers,
+    };
+
     /// <summary>The scaling s applied to B·A·x.</summary>
     public double ScalingFactor => ScalingRuleNames.Factor(Scaling, Alpha, Rank);
 

@@ -1,24 +1,28 @@
 using BlockLora.Clip;
 using BlockLora.IO;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace BlockLora.Adapters;
 
 /// <summary>
-/// The adapter file of docs/method.md: safetensors with <c>&lt;module path&gt;.lora_A</c> [r, k/n] and
-/// <c>.lora_B</c> [d, r] per adapted matrix and the config in <c>__metadata__</c>. Loading checks the
+/// The adapter file of docs/method.md: safetensors with the tensors the method registers
+/// (<see cref="AdapterMethodRegistration.Tensors"/>; LoRA and Block-LoRA: <c>&lt;module path&gt;.lora_A</c> [r, k/n] and
+/// <c>.lora_B</c> [d, r]) per adapted matrix and the config in <c>__metadata__</c>. Loading checks the
 /// file on its own, then against the base, and every failure is an <see cref="AdapterFileException"/>
 /// whose one-line message starts with the file path and names the tensor or key.
 /// </summary>
 public static class AdapterFile
 {
-    private const string SuffixA = ".lora_A";
-    private const string SuffixB = ".lora_B";
+    private static readonly List<IForeignAdapterFormat> foreignFormats = [];
 
     /// <summary>Writes the set's tensors (fp32) and config atomically; <paramref name="provenance"/> adds keys such as dataset, shots, iterations, commit.</summary>
     public static void Save(string path, AdapterSet set, IReadOnlyDictionary<string, string>? provenance = null)
     {
-        var named = set.NamedParameters().ToList();
+        var registration = AdapterMethodRegistry.For(set.Config.Method);
+        var named = set.Matrices
+            .SelectMany(m => registration.Tensors.Select(t => (Name: $"{m.Path}.{t.Name}", Parameter: ParameterNamed(set.Adapters[m.Path], t.Name, m.Path))))
+            .ToList();
         long parameterCount = named.Sum(p => p.Parameter.numel());
         var metadata = AdapterMetadata.From(set.Config, set.BaseConfig, parameterCount, provenance);
         using var scope = NewDisposeScope();
@@ -26,13 +30,29 @@ public static class AdapterFile
         SafeTensorsFile.Save(path, tensors, metadata);
     }
 
+    private static Parameter ParameterNamed(MethodAdapter adapter, string name, string matrixPath) =>
+        adapter.NamedParameters.FirstOrDefault(p => p.Name == name).Parameter
+        ?? throw new InvalidOperationException($"the adapter for {matrixPath} has no tensor '{name}', which {AdapterMethods.Format(adapter.Method)} registers");
+
+    /// <summary>Lets every read of an adapter file accept another tool's format (Interop registers CLIP-LoRA's <c>.pt</c>).</summary>
+    public static void Register(IForeignAdapterFormat format)
+    {
+        lock (foreignFormats)
+            if (!foreignFormats.Contains(format)) foreignFormats.Add(format);
+    }
+
+    private static IForeignAdapterFormat? ForeignFormatOf(string path)
+    {
+        lock (foreignFormats) return foreignFormats.FirstOrDefault(f => f.Recognises(path));
+    }
+
     /// <summary>
-    /// Reads and checks a file without a base model. A CLIP-LoRA <c>.pt</c> is refused with what it is
-    /// and how to convert it: which blocks it adapts depends on the base (<see cref="Read(string, ClipConfig)"/> reads it).
+    /// Reads and checks a file without a base model. A registered foreign format (CLIP-LoRA's <c>.pt</c>) is refused
+    /// with what it is and how to convert it: which blocks it adapts depends on the base (<see cref="Read(string, ClipConfig)"/> reads it).
     /// </summary>
     public static AdapterFileContents Read(string path)
     {
-        if (ClipLoraFile.IsTorchZip(path)) throw new AdapterFileException(ClipLoraFile.WithoutBaseMessage(path));
+        if (ForeignFormatOf(path) is { } foreign) throw new AdapterFileException(foreign.WithoutBaseMessage(path));
         SafeTensorsFile.Contents raw;
         try
         {
@@ -51,21 +71,12 @@ public static class AdapterFile
 
     /// <summary>
     /// Reads and checks a file for a CLIP of the given sizes: a safetensors adapter as <see cref="Read(string)"/>
-    /// does, a CLIP-LoRA <c>.pt</c> imported in memory for that CLIP's layer counts and widths (<see cref="ClipLoraImport"/>).
+    /// does, a registered foreign format (CLIP-LoRA's <c>.pt</c>) imported in memory for that CLIP's layer counts and widths.
     /// </summary>
     public static AdapterFileContents Read(string path, ClipConfig clip)
     {
-        if (!ClipLoraFile.IsTorchZip(path)) return Read(path);
-        if (ClipLoraFile.TorchScriptMessage(path) is { } torchScript) throw new AdapterFileException(torchScript);
-        ImportedAdapter imported;
-        try
-        {
-            imported = ClipLoraImport.Read(path, clip);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            throw new AdapterFileException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}", e);
-        }
+        if (ForeignFormatOf(path) is not { } foreign) return Read(path);
+        var imported = foreign.Read(path, clip);
         return FromTensors(path, imported.Tensors, imported.Metadata);
     }
 
@@ -77,7 +88,7 @@ public static class AdapterFile
         try
         {
             var config = AdapterMetadata.ToConfig(metadata, path, tensors.Keys);
-            var matrices = PairTensors(tensors, config, path, kept);
+            var matrices = GroupTensors(tensors, config, path, kept);
             return new AdapterFileContents(path, config, metadata, matrices);
         }
         catch
@@ -114,17 +125,17 @@ public static class AdapterFile
         using var contents = Read(path, clip);
         var config = contents.Config;
         var matrices = Fit(contents, clip);
-        var created = new List<(AdaptedMatrix, LowRankAdapter)>(matrices.Count);
+        var registration = AdapterMethodRegistry.For(config.Method);
+        var created = new List<(AdaptedMatrix, MethodAdapter)>(matrices.Count);
         try
         {
             using var _ = no_grad();
             foreach (var matrix in matrices)
             {
-                contents.TryGet(matrix.Path, out var a, out var b);
-                var adapter = LowRankAdapter.Create(matrix, config, device);
+                contents.TryGet(matrix.Path, out var tensors);
+                var adapter = registration.Create(matrix, config, device);
                 created.Add((matrix, adapter));
-                adapter.LoraA.copy_(a);
-                adapter.LoraB.copy_(b);
+                foreach (var (name, parameter) in adapter.NamedParameters) parameter.copy_(tensors[name]);
             }
             return new AdapterSet(config, clip, created);
         }
@@ -169,14 +180,16 @@ public static class AdapterFile
             throw new AdapterFileException($"{path}: {e.Message}", e);
         }
 
+        var specs = AdapterMethodRegistry.For(config.Method).Tensors;
+        string first = "." + specs[0].Name;
         string selection = $"targets {AdapterTargetNames.Format(config.Targets)}, encoders {AdapterEncoderNames.Format(config.Encoders)}, layers {config.Layers}";
         var expected = new HashSet<string>(matrices.Select(m => m.Path), StringComparer.Ordinal);
         foreach (var matrix in matrices)
         {
-            if (!contents.TryGet(matrix.Path, out var a, out var b))
-                throw new AdapterFileException($"{path}: tensor '{matrix.Path}{SuffixA}' is missing; the metadata ({selection}) selects {matrix.Path} on this base");
-            CheckShape(path, matrix.Path + SuffixA, a, [config.Rank, matrix.InFeatures / config.Blocks]);
-            CheckShape(path, matrix.Path + SuffixB, b, [matrix.OutFeatures, config.Rank]);
+            if (!contents.TryGet(matrix.Path, out var tensors))
+                throw new AdapterFileException($"{path}: tensor '{matrix.Path}{first}' is missing; the metadata ({selection}) selects {matrix.Path} on this base");
+            foreach (var spec in specs)
+                CheckShape(path, $"{matrix.Path}.{spec.Name}", tensors[spec.Name], spec.Shape(config, matrix.OutFeatures, matrix.InFeatures));
         }
         foreach (var matrixPath in contents.MatrixPaths.Where(p => !expected.Contains(p)))
         {
@@ -186,54 +199,61 @@ public static class AdapterFile
             string why = selectedKind
                 ? $"the base ({BaseFingerprint.Of(clip)}) has no such matrix selected by layers {config.Layers}"
                 : $"the metadata selects only {selection}";
-            throw new AdapterFileException($"{path}: tensor '{matrixPath}{SuffixA}' does not fit: {why}");
+            throw new AdapterFileException($"{path}: tensor '{matrixPath}{first}' does not fit: {why}");
         }
         return matrices;
     }
 
-    /// <summary>Groups tensors into (A, B) per module path and checks what needs no base: names, pairs, rank, dtype, finiteness.</summary>
-    private static List<(string, Tensor, Tensor)> PairTensors(IReadOnlyDictionary<string, Tensor> tensors, AdapterConfig config, string path, HashSet<Tensor> kept)
+    /// <summary>Groups tensors by module path into the method's named tensors and checks what needs no base: names, completeness, the shape the metadata fixes, dtype, finiteness.</summary>
+    private static List<(string, IReadOnlyDictionary<string, Tensor>)> GroupTensors(IReadOnlyDictionary<string, Tensor> tensors, AdapterConfig config, string path, HashSet<Tensor> kept)
     {
-        var aByPath = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var bByPath = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var registration = AdapterMethodRegistry.For(config.Method);
+        var specs = registration.Tensors;
+        var byPath = new Dictionary<string, Dictionary<string, Tensor>>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var (name, tensor) in tensors)
         {
-            bool isA = name.EndsWith(SuffixA, StringComparison.Ordinal);
-            bool isB = name.EndsWith(SuffixB, StringComparison.Ordinal);
-            if (!isA && !isB)
-                throw new AdapterFileException($"{path}: unexpected tensor '{name}' (adapter tensors are named <module path>{SuffixA} and <module path>{SuffixB})");
-            string matrixPath = name[..^SuffixA.Length];
-            if (!aByPath.ContainsKey(matrixPath) && !bByPath.ContainsKey(matrixPath)) order.Add(matrixPath);
-            (isA ? aByPath : bByPath)[matrixPath] = tensor;
+            var spec = specs.FirstOrDefault(s => name.EndsWith("." + s.Name, StringComparison.Ordinal))
+                ?? throw new AdapterFileException($"{path}: unexpected tensor '{name}' (adapter tensors are named {string.Join(" and ", specs.Select(s => $"<module path>.{s.Name}"))})");
+            string matrixPath = name[..^(spec.Name.Length + 1)];
+            if (!byPath.TryGetValue(matrixPath, out var found))
+            {
+                byPath[matrixPath] = found = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+                order.Add(matrixPath);
+            }
+            found[spec.Name] = tensor;
         }
         if (order.Count == 0) throw new AdapterFileException($"{path}: holds no adapter tensors");
 
-        var result = new List<(string, Tensor, Tensor)>(order.Count);
+        string everyName = string.Join(" and ", specs.Select(s => s.Name));
+        var result = new List<(string, IReadOnlyDictionary<string, Tensor>)>(order.Count);
         foreach (var matrixPath in order)
         {
-            if (!aByPath.TryGetValue(matrixPath, out var a))
-                throw new AdapterFileException($"{path}: tensor '{matrixPath}{SuffixA}' is missing (every adapted matrix needs {SuffixA[1..]} and {SuffixB[1..]})");
-            if (!bByPath.TryGetValue(matrixPath, out var b))
-                throw new AdapterFileException($"{path}: tensor '{matrixPath}{SuffixB}' is missing (every adapted matrix needs {SuffixA[1..]} and {SuffixB[1..]})");
-            var fa = CheckTensor(path, matrixPath + SuffixA, a, rankDim: 0, config.Rank);
-            var fb = CheckTensor(path, matrixPath + SuffixB, b, rankDim: 1, config.Rank);
-            kept.Add(fa);
-            kept.Add(fb);
-            result.Add((matrixPath, fa, fb));
+            var found = byPath[matrixPath];
+            foreach (var spec in specs)
+                if (!found.ContainsKey(spec.Name))
+                    throw new AdapterFileException($"{path}: tensor '{matrixPath}.{spec.Name}' is missing (every adapted matrix needs {everyName})");
+            var checkedTensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (var spec in specs)
+            {
+                var fp32 = CheckTensor(path, $"{matrixPath}.{spec.Name}", found[spec.Name], spec.ShapeWithoutBase(config), registration.ShapeReason(config));
+                kept.Add(fp32);
+                checkedTensors[spec.Name] = fp32;
+            }
+            result.Add((matrixPath, checkedTensors));
         }
         return result;
     }
 
-    /// <summary>2-D, floating point, finite, with r along <paramref name="rankDim"/>; returns it as fp32.</summary>
-    private static Tensor CheckTensor(string path, string name, Tensor tensor, int rankDim, int rank)
+    /// <summary>Floating point, finite, with the dimensions <paramref name="needed"/> fixes (null: set by the base); returns it as fp32.</summary>
+    private static Tensor CheckTensor(string path, string name, Tensor tensor, long?[] needed, string reason)
     {
         if (!tensor.is_floating_point())
             throw new AdapterFileException($"{path}: tensor '{name}' has dtype {tensor.dtype}; adapter tensors are floating point");
-        if (tensor.ndim != 2 || tensor.shape[rankDim] != rank)
+        if (tensor.ndim != needed.Length || needed.Where((n, i) => n is { } dim && tensor.shape[i] != dim).Any())
         {
-            string needed = rankDim == 0 ? $"[{rank}, ·]" : $"[·, {rank}]";
-            throw new AdapterFileException($"{path}: tensor '{name}' has shape {Shape(tensor.shape)} but rank {rank} (metadata) needs {needed}");
+            string shape = "[" + string.Join(", ", needed.Select(n => n is { } dim ? dim.ToString(System.Globalization.CultureInfo.InvariantCulture) : "·")) + "]";
+            throw new AdapterFileException($"{path}: tensor '{name}' has shape {Shape(tensor.shape)} but {reason} needs {shape}");
         }
         bool finite;
         using (var check = tensor.isfinite().all()) finite = check.item<bool>();

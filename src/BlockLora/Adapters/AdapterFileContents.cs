@@ -3,23 +3,23 @@ using static TorchSharp.torch;
 namespace BlockLora.Adapters;
 
 /// <summary>
-/// An adapter file read and checked on its own (metadata parses, every matrix has an fp32
-/// <c>lora_A</c> [r, ·] and <c>lora_B</c> [·, r]), before it is fitted to any base. Owns its tensors.
+/// An adapter file read and checked on its own (metadata parses, every matrix has each tensor its method registers,
+/// fp32, with the shape the metadata fixes), before it is fitted to any base. Owns its tensors.
 /// </summary>
 public sealed class AdapterFileContents : IDisposable
 {
-    private readonly Dictionary<string, (Tensor A, Tensor B)> pairs;
+    private readonly Dictionary<string, IReadOnlyDictionary<string, Tensor>> byMatrix;
 
-    internal AdapterFileContents(string path, AdapterConfig config, IReadOnlyDictionary<string, string> metadata, IEnumerable<(string MatrixPath, Tensor A, Tensor B)> matrices)
+    internal AdapterFileContents(string path, AdapterConfig config, IReadOnlyDictionary<string, string> metadata, IEnumerable<(string MatrixPath, IReadOnlyDictionary<string, Tensor> Tensors)> matrices)
     {
         Path = path;
         Config = config;
         Metadata = metadata;
-        pairs = new Dictionary<string, (Tensor, Tensor)>(StringComparer.Ordinal);
+        byMatrix = new Dictionary<string, IReadOnlyDictionary<string, Tensor>>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var (matrixPath, a, b) in matrices)
+        foreach (var (matrixPath, tensors) in matrices)
         {
-            pairs[matrixPath] = (a, b);
+            byMatrix[matrixPath] = tensors;
             order.Add(matrixPath);
         }
         MatrixPaths = order;
@@ -35,24 +35,22 @@ public sealed class AdapterFileContents : IDisposable
     /// <summary>The base fingerprint the writer recorded, if any (see <see cref="BaseFingerprint"/>).</summary>
     public string? BaseFingerprintText => Metadata.TryGetValue(AdapterMetadata.Key.BaseFingerprint, out var f) ? f : null;
 
-    public int TensorCount => pairs.Count * 2;
+    public int TensorCount => byMatrix.Values.Sum(t => t.Count);
 
-    public long ParameterCount => pairs.Values.Sum(p => p.A.numel() + p.B.numel());
+    public long ParameterCount => byMatrix.Values.Sum(t => t.Values.Sum(v => v.numel()));
 
-    public bool TryGet(string matrixPath, out Tensor a, out Tensor b)
+    /// <summary>One matrix's tensors by their method's names (<see cref="AdapterMethodRegistration.Tensors"/>).</summary>
+    public bool TryGet(string matrixPath, out IReadOnlyDictionary<string, Tensor> tensors)
     {
-        bool found = pairs.TryGetValue(matrixPath, out var pair);
-        (a, b) = pair;
+        bool found = byMatrix.TryGetValue(matrixPath, out var value);
+        tensors = value ?? new Dictionary<string, Tensor>();
         return found;
     }
 
     public void Dispose()
     {
-        foreach (var (a, b) in pairs.Values)
-        {
-            a.Dispose();
-            b.Dispose();
-        }
-        pairs.Clear();
+        foreach (var tensors in byMatrix.Values)
+            foreach (var t in tensors.Values) t.Dispose();
+        byMatrix.Clear();
     }
 }

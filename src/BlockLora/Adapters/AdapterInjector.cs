@@ -31,10 +31,11 @@ public static class AdapterInjector
     public static AdapterSet Create(ClipConfig clip, AdapterConfig config, Device? device = null)
     {
         var matrices = config.SelectMatrices(clip);
-        var created = new List<(AdaptedMatrix, LowRankAdapter)>(matrices.Count);
+        var registration = AdapterMethodRegistry.For(config.Method);
+        var created = new List<(AdaptedMatrix, MethodAdapter)>(matrices.Count);
         try
         {
-            foreach (var matrix in matrices) created.Add((matrix, LowRankAdapter.Create(matrix, config, device)));
+            foreach (var matrix in matrices) created.Add((matrix, registration.Create(matrix, config, device)));
             return new AdapterSet(config, clip, created);
         }
         catch

@@ -34,10 +34,12 @@ public static class AdapterMetadata
     }
 
     /// <summary>Keys this library writes; caller provenance may not reuse them.</summary>
-    public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(StringComparer.Ordinal)
-    {
-        Key.Format, Key.Version, Key.Method, Key.Rank, Key.Blocks, Key.Alpha, Key.Scaling, Key.Dropout, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters,
-    };
+    public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(
+        [
+            Key.Format, Key.Version, Key.Method, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters,
+            .. AdapterMethodRegistry.All.SelectMany(r => r.MetadataKeys),
+        ],
+        StringComparer.Ordinal);
 
     public static Dictionary<string, string> From(AdapterConfig config, ClipConfig baseConfig, long parameterCount, IReadOnlyDictionary<string, string>? provenance = null)
     {

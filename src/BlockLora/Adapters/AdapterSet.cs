@@ -11,18 +11,18 @@ namespace BlockLora.Adapters;
 /// </summary>
 public sealed class AdapterSet : IDisposable
 {
-    private readonly List<(AdaptedMatrix Matrix, LowRankAdapter Adapter)> entries;
-    private readonly Dictionary<string, LowRankAdapter> byPath;
+    private readonly List<(AdaptedMatrix Matrix, MethodAdapter Adapter)> entries;
+    private readonly Dictionary<string, MethodAdapter> byPath;
     private List<AdaptableLinear>? slots;
     private bool disposed;
 
     /// <param name="baseConfig">The sizes of the CLIP the adapters were made for (kept for provenance and accounting).</param>
-    public AdapterSet(AdapterConfig config, ClipConfig baseConfig, IEnumerable<(AdaptedMatrix Matrix, LowRankAdapter Adapter)> adapters)
+    public AdapterSet(AdapterConfig config, ClipConfig baseConfig, IEnumerable<(AdaptedMatrix Matrix, MethodAdapter Adapter)> adapters)
     {
         Config = config;
         BaseConfig = baseConfig;
         entries = adapters.ToList();
-        byPath = new Dictionary<string, LowRankAdapter>(StringComparer.Ordinal);
+        byPath = new Dictionary<string, MethodAdapter>(StringComparer.Ordinal);
         foreach (var (matrix, adapter) in entries)
         {
             if (!byPath.TryAdd(matrix.Path, adapter)) throw new ArgumentException($"two adapters for {matrix.Path}");
@@ -37,7 +37,7 @@ public sealed class AdapterSet : IDisposable
     /// <summary>The adapted matrices in canonical order (vision, text; by layer; q, k, v, o, c_fc, c_proj).</summary>
     public IReadOnlyList<AdaptedMatrix> Matrices => entries.Select(e => e.Matrix).ToList();
 
-    public IReadOnlyDictionary<string, LowRankAdapter> Adapters => byPath;
+    public IReadOnlyDictionary<string, MethodAdapter> Adapters => byPath;
 
     public int Count => entries.Count;
 
@@ -47,7 +47,7 @@ public sealed class AdapterSet : IDisposable
     /// <summary>True when every adapter is merged into its slot's weight.</summary>
     public bool IsMerged => slots is not null && slots.All(s => s.IsMerged);
 
-    /// <summary>Every adapter tensor under its adapter-file name, <c>&lt;path&gt;.lora_A</c> / <c>&lt;path&gt;.lora_B</c>, in canonical order.</summary>
+    /// <summary>Every adapter tensor under its adapter-file name, <c>&lt;path&gt;.&lt;name&gt;</c> (LoRA and Block-LoRA: <c>lora_A</c>, <c>lora_B</c>), in canonical order.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters() =>
         entries.SelectMany(e => e.Adapter.NamedParameters.Select(p => ($"{e.Matrix.Path}.{p.Name}", p.Parameter)));
 

@@ -12,6 +12,9 @@ public sealed class BlockLoraAdapter(long inFeatures, long outFeatures, int rank
 {
     public override AdapterMethod Method => AdapterMethod.BlockLora;
 
+    public static readonly AdapterMethodRegistration Registration = LowRankRegistration(AdapterMethod.BlockLora,
+        (matrix, config, device) => new BlockLoraAdapter(matrix.InFeatures, matrix.OutFeatures, config.Rank, config.Blocks, config.ScalingFactor, config.Dropout, device));
+
     /// <summary>fold_n(x) = x.view(…, n, k/n).sum(−2): [..., k] → [..., k/n].</summary>
     public static Tensor Fold(Tensor x, int blocks)
     {

@@ -8,6 +8,9 @@ public sealed class LoraAdapter(long inFeatures, long outFeatures, int rank, dou
 {
     public override AdapterMethod Method => AdapterMethod.Lora;
 
+    public static readonly AdapterMethodRegistration Registration = LowRankRegistration(AdapterMethod.Lora,
+        (matrix, config, device) => new LoraAdapter(matrix.InFeatures, matrix.OutFeatures, config.Rank, config.ScalingFactor, config.Dropout, device));
+
     protected override Tensor ProjectDown(Tensor x, Tensor a) => nn.functional.linear(x, a);
 
     protected override Tensor DenseDownProjection(Tensor a) => a.alias();

@@ -13,7 +13,7 @@ namespace BlockLora.Adapters;
 /// (<see cref="DenseDownProjection"/>).
 /// Parameters are fp32 and not owned by any dispose scope: the adapter owns them until disposed.
 /// </summary>
-public abstract class LowRankAdapter : IAdapter
+public abstract class LowRankAdapter : MethodAdapter
 {
     private Parameter loraA;
     private Parameter loraB;
@@ -35,8 +35,14 @@ public abstract class LowRankAdapter : IAdapter
         loraB = NewParameter(zeros(outFeatures, rank, ScalarType.Float32, device));
     }
 
-    public long InFeatures { get; }
-    public long OutFeatures { get; }
+    /// <summary>The file suffix of A.</summary>
+    public const string DownName = "lora_A";
+
+    /// <summary>The file suffix of B.</summary>
+    public const string UpName = "lora_B";
+
+    public override long InFeatures { get; }
+    public override long OutFeatures { get; }
     public int Rank { get; }
     /// <summary>n; 1 for LoRA.</summary>
     public int Blocks { get; }
@@ -44,29 +50,57 @@ public abstract class LowRankAdapter : IAdapter
     public long DownWidth => InFeatures / Blocks;
     public double Scaling { get; }
     public double DropoutProbability { get; }
-    public abstract AdapterMethod Method { get; }
-
     /// <summary>A (LoRA, [r, k]) or the shared A_s (Block-LoRA, [r, k/n]).</summary>
     public Parameter LoraA => loraA;
 
     /// <summary>B [d, r].</summary>
     public Parameter LoraB => loraB;
 
-    public IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters => [("lora_A", loraA), ("lora_B", loraB)];
+    public override IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters => [(DownName, loraA), (UpName, loraB)];
 
-    public Device Device => loraA.device;
+    public override Device Device => loraA.device;
 
-    /// <summary>Builds the adapter the config asks for on one matrix, initialised from the config's seed and the matrix path.</summary>
-    public static LowRankAdapter Create(AdaptedMatrix matrix, AdapterConfig config, Device? device = null)
+    /// <summary>Builds the adapter the config's method registers for one matrix, initialised from the config's seed and the matrix path.</summary>
+    public static LowRankAdapter Create(AdaptedMatrix matrix, AdapterConfig config, Device? device = null) =>
+        AdapterMethodRegistry.For(config.Method).Create(matrix, config, device) as LowRankAdapter
+        ?? throw new ArgumentException($"adapter method {config.Method} is not a low-rank method");
+
+    /// <summary>
+    /// The registration LoRA and Block-LoRA share but for the method and the constructor: A [r, k/n] then B [d, r],
+    /// the hyperparameters rank, blocks, alpha, scaling, dropout, and the cost r(d + k/n).
+    /// </summary>
+    protected static AdapterMethodRegistration LowRankRegistration(AdapterMethod method, Func<AdaptedMatrix, AdapterConfig, Device?, LowRankAdapter> construct) => new()
     {
-        LowRankAdapter adapter = config.Method switch
+        Method = method,
+        Tensors =
+        [
+            new AdapterTensorSpec(DownName, (c, d, k) => [c.Rank, k / c.Blocks], c => [c.Rank, null]),
+            new AdapterTensorSpec(UpName, (c, d, k) => [d, c.Rank], c => [null, c.Rank]),
+        ],
+        MetadataKeys = [AdapterMetadata.Key.Rank, AdapterMetadata.Key.Blocks, AdapterMetadata.Key.Alpha, AdapterMetadata.Key.Scaling, AdapterMetadata.Key.Dropout],
+        Cost = (c, d, k) => CostPerMatrix(c.Rank, c.Blocks, d, k),
+        Create = (matrix, config, device) =>
         {
-            AdapterMethod.Lora => new LoraAdapter(matrix.InFeatures, matrix.OutFeatures, config.Rank, config.ScalingFactor, config.Dropout, device),
-            AdapterMethod.BlockLora => new BlockLoraAdapter(matrix.InFeatures, matrix.OutFeatures, config.Rank, config.Blocks, config.ScalingFactor, config.Dropout, device),
-            _ => throw new ArgumentException($"unknown adapter method {config.Method}"),
-        };
-        adapter.Initialize(config.InitFanIn, MatrixSeed(config.Seed, matrix.Path));
-        return adapter;
+            var adapter = construct(matrix, config, device);
+            adapter.Initialize(config.InitFanIn, MatrixSeed(config.Seed, matrix.Path));
+            return adapter;
+        },
+        ShapeReason = c => $"rank {c.Rank} (metadata)",
+    };
+
+    /// <summary>
+    /// r(d + k/n) parameters (B is d×r, the shared A_s is r×(k/n)); per token r·k/n multiply-adds for A_s on the folded
+    /// input plus d·r for B, and (n−1)·k/n additions for the fold. LoRA is n = 1.
+    /// </summary>
+    public static AdapterCost CostPerMatrix(int rank, int blocks, long outFeatures, long inFeatures) => new(
+        rank * (outFeatures + inFeatures / blocks),
+        rank * (inFeatures / blocks) + outFeatures * rank,
+        (blocks - 1) * (inFeatures / blocks));
+
+    public override AdapterCost MeasuredCost()
+    {
+        long[] a = loraA.shape, b = loraB.shape;     // [r, k/n], [d, r]
+        return new AdapterCost(loraA.numel() + loraB.numel(), a[0] * a[1] + b[0] * b[1], InFeatures - a[1]);
     }
 
     /// <summary>
@@ -85,6 +119,23 @@ public abstract class LowRankAdapter : IAdapter
         loraB.zero_();
     }
 
+    /// <summary>The adapted output: the base output plus the low-rank path, y + s·ΔW·x.</summary>
+    public override Tensor Forward(Tensor x, Tensor baseOutput, FrozenLinear layer, bool training)
+    {
+        using var delta = Forward(x, training);
+        return KeptScalars.Add(baseOutput, delta);
+    }
+
+    /// <summary>W0 + s·ΔW in fp32, on W0's device.</summary>
+    public override Tensor MergedWeight(FrozenLinear layer)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var delta = DeltaWeight().to(layer.Weight.device);
+        return KeptScalars.Add(layer.Weight.to(ScalarType.Float32), delta).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The low-rank path alone, s·ΔW·x, for input [..., k]; dropout applies only when <paramref name="training"/>.</summary>
     public Tensor Forward(Tensor x, bool training)
     {
         using var scope = NewDisposeScope();
@@ -100,6 +151,7 @@ public abstract class LowRankAdapter : IAdapter
         return up.MoveToOuterDisposeScope();
     }
 
+    /// <summary>The dense s·ΔW [d, k] in fp32 (never built during training).</summary>
     public Tensor DeltaWeight()
     {
         using var scope = NewDisposeScope();
@@ -115,20 +167,14 @@ public abstract class LowRankAdapter : IAdapter
     /// <summary>The dense [r, k] matrix <see cref="ProjectDown"/> multiplies by, for merging.</summary>
     protected abstract Tensor DenseDownProjection(Tensor a);
 
-    public void MoveTo(Device device)
+    public override void MoveTo(Device device)
     {
         if (loraA.device.type == device.type && loraA.device.index == device.index) return;
         loraA = Moved(loraA, device);
         loraB = Moved(loraB, device);
     }
 
-    public void Dispose()
-    {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
+    protected override void Dispose(bool disposing)
     {
         if (!disposing) return;
         loraA.Dispose();

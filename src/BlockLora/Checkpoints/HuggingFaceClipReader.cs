@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BlockLora.IO;
 using static TorchSharp.torch;
 
@@ -17,11 +16,11 @@ public static class HuggingFaceClipReader
     public static Result Read(string folder, bool shapesOnly = false)
     {
         string weights = Path.Combine(folder, "model.safetensors");
-        string config = Path.Combine(folder, "config.json");
+        string config = Path.Combine(folder, HfClipConfigFile.FileName);
         if (!File.Exists(weights))
             throw new CheckpointException($"{folder}: Hugging Face folder has no model.safetensors (pytorch_model.bin is not read: it is pickled code)");
         if (!File.Exists(config)) throw new CheckpointException($"{folder}: Hugging Face folder has no config.json");
-        var (visionHeads, textHeads) = ReadHeads(config);
+        var (visionHeads, textHeads) = HfClipConfigFile.ReadHeads(config);
         var contents = LoadSafeTensors(weights, shapesOnly);
         return new Result(ToOpenAi(contents.Tensors, weights), visionHeads, textHeads);
     }
@@ -30,20 +29,6 @@ public static class HuggingFaceClipReader
     {
         try { return SafeTensorsFile.Load(path, shapesOnly); }
         catch (FormatException e) { throw new CheckpointException(e.Message); }
-    }
-
-    private static (int Vision, int Text) ReadHeads(string configPath)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(configPath));
-            int Heads(string section) => doc.RootElement.GetProperty(section).GetProperty("num_attention_heads").GetInt32();
-            return (Heads("vision_config"), Heads("text_config"));
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new CheckpointException($"{configPath}: not a CLIPModel config (needs vision_config/text_config.num_attention_heads)");
-        }
     }
 
     public static Dictionary<string, Tensor> ToOpenAi(IReadOnlyDictionary<string, Tensor> hf, string source)

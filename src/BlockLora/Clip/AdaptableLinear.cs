@@ -1,4 +1,3 @@
-using BlockLora.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -6,9 +5,9 @@ namespace BlockLora.Clip;
 
 /// <summary>
 /// A linear layer (<c>weight</c> [d, k], optional <c>bias</c>) that can hold one adapter. Its parameter
-/// names match OpenAI's keys, so adapters never change how the base loads. Merging adds s·ΔW into
-/// the weight in place and keeps the original, so unmerging restores it bit for bit however many
-/// times tasks are switched.
+/// names match OpenAI's keys, so adapters never change how the base loads. Merging writes the adapter's
+/// merged weight into the weight in place and keeps the original, so unmerging restores it bit for bit however
+/// many times tasks are switched.
 /// </summary>
 public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
 {
@@ -46,6 +45,9 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     public IAdapter? Adapter { get; private set; }
     public bool IsMerged => weightBeforeMerge is not null;
 
+    /// <summary>The frozen weight and bias as an adapter sees them.</summary>
+    public FrozenLinear Frozen => new(weight, bias);
+
     /// <summary>Puts an adapter into the empty slot; its shape must fit this layer.</summary>
     public void Attach(IAdapter adapter)
     {
@@ -64,14 +66,13 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         return adapter;
     }
 
-    /// <summary>W ← W0 + s·ΔW, computed in fp32. Idempotent; refuses a non-finite result and leaves W0 intact.</summary>
+    /// <summary>W ← the adapter's merged weight (W0 + s·ΔW for the low-rank methods), computed in fp32 from W0. Idempotent; refuses a non-finite result and leaves W0 intact.</summary>
     public void Merge()
     {
         if (Adapter is null || IsMerged) return;
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var delta = Adapter.DeltaWeight().to(weight.device);
-        var merged = KeptScalars.Add(weight.to(ScalarType.Float32), delta);
+        var merged = Adapter.MergedWeight(Frozen);
         if (!merged.isfinite().all().item<bool>())
             throw new InvalidOperationException("merging would produce non-finite weights; the adapter is left unmerged");
         // Owned by the slot, not by any dispose scope: a caller's scope around Merge() must not free
@@ -95,8 +96,9 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     {
         var y = nn.functional.linear(x, weight, bias);
         if (Adapter is null || IsMerged) return y;
-        using var delta = Adapter.Forward(x, training);
-        using (y) return KeptScalars.Add(y, delta);
+        var output = Adapter.Forward(x, y, Frozen, training);
+        if (!ReferenceEquals(output, y)) y.Dispose();
+        return output;
     }
 
     protected override void Dispose(bool disposing)

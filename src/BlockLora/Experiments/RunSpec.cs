@@ -19,7 +19,8 @@ public sealed record RunSpec
     public required AdapterMethod Method { get; init; }
     public int Shots { get; init; } = 16;
     public int Seed { get; init; } = 1;
-    public AdapterConfig Adapter { get; init; } = new();
+    /// <summary>The adapter's settings; its method and seed are <see cref="Method"/> and <see cref="Seed"/> (see <see cref="ResolvedAdapter"/>).</summary>
+    public AdapterOptions Adapter { get; init; } = new();
     public TrainConfig Train { get; init; } = new();
     /// <summary>Root of the results store (<c>results.csv</c>, <c>runs/</c>).</summary>
     public string ResultsDir { get; init; } = "results";
@@ -62,7 +63,7 @@ public sealed record RunSpec
     }
 
     /// <summary>The adapter this run trains: <see cref="Adapter"/> with the run's method, its block count and its seed.</summary>
-    public AdapterConfig ResolvedAdapter => Adapter with { Method = Method, Blocks = Method.Blocks(Adapter.Blocks), Seed = Seed };
+    public AdapterConfig ResolvedAdapter => AdapterConfig.Of(Method, Seed, Adapter with { Blocks = Method.Blocks(Adapter.Blocks) });
 
     /// <summary>Optimizer steps of this run (its shot count into <see cref="TrainConfig.TotalIterations"/>); 0 for zero-shot.</summary>
     public int Iterations => IsZeroShot ? 0 : Train.TotalIterations(Shots);

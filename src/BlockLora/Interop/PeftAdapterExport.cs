@@ -12,7 +12,7 @@ namespace BlockLora.Interop;
 /// Writes an adapter of this project as a PEFT LoRA adapter for a Hugging Face <c>CLIPModel</c>, which stock
 /// <c>peft</c> loads with no custom code. A Block-LoRA adapter goes out as its exact LoRA equivalent,
 /// ΔW = s·B·[A_s, …, A_s]: <c>lora_A</c> is A_s tiled n times along the input (more numbers on disk, identical
-/// outputs), and n and A_s's shape are kept in the safetensors metadata so an import can restore it. PEFT's scaling is
+/// outputs), and n and A_s's shape per input width are kept in the safetensors metadata so an import can restore it. PEFT's scaling is
 /// the adapter's: alpha/√r is <c>use_rslora: true</c>, alpha/r is false. <c>target_modules</c> lists the adapted
 /// modules by full name, so per-encoder layer selections are kept exactly.
 /// </summary>
@@ -20,11 +20,20 @@ public static class PeftAdapterExport
 {
     public sealed record Result(string Folder, string BaseModelName, IReadOnlyList<string> TargetModules, long Parameters);
 
+    /// <summary>
+    /// Metadata key of A_s's shape per input width k, e.g. <c>{"64": [2, 16], "256": [2, 64]}</c>: matrices of different
+    /// widths (c_fc reads d, c_proj reads 4d) have different block shapes, so one shape cannot restore them all.
+    /// </summary>
+    public const string BlockShapesKey = "blora.block_shapes";
+
     /// <param name="baseModelName">The <c>base_model_name_or_path</c>; null infers OpenAI's release from the sizes the adapter records, or leaves it empty.</param>
     public static Result Write(string adapterPath, string outDir, string? baseModelName = null, bool force = false)
     {
         using var adapter = AdapterFile.Read(adapterPath);
         var config = adapter.Config;
+        // PEFT's LORA type holds A and B only; a method with other tensors needs its own PEFT type.
+        if (config.Method is not (AdapterMethod.Lora or AdapterMethod.BlockLora))
+            throw new ArgumentException($"{adapterPath}: a {AdapterMethods.Format(config.Method)} adapter has no PEFT LoRA equivalent");
         string model = baseModelName ?? (adapter.BaseFingerprintText is { } f ? HfClipConfigFile.OpenAiModelId(f) : null) ?? "";
         var modules = new List<string>();
         long parameters = 0;
@@ -32,9 +41,12 @@ public static class PeftAdapterExport
         {
             using var scope = NewDisposeScope();
             var tensors = new List<KeyValuePair<string, Tensor>>();
+            var blockShapes = new SortedDictionary<long, long[]>();
             foreach (var path in adapter.MatrixPaths)
             {
-                adapter.TryGet(path, out var a, out var b);
+                adapter.TryGet(path, out var pair);
+                var (a, b) = (pair[LowRankAdapter.DownName], pair[LowRankAdapter.UpName]);
+                blockShapes[a.shape[1] * config.Blocks] = a.shape;
                 string module = HfClipNames.ToHf(path);
                 modules.Add(module);
                 var dense = config.Blocks > 1 ? a.repeat(1, config.Blocks) : a; // the exact LoRA equivalent of shared blocks
@@ -49,12 +61,18 @@ public static class PeftAdapterExport
                 ["blora.blocks"] = config.Blocks.ToString(CultureInfo.InvariantCulture),
                 ["blora.source"] = Path.GetFileName(adapterPath),
             };
-            if (config.Blocks > 1 && adapter.MatrixPaths.Count > 0 && adapter.TryGet(adapter.MatrixPaths[0], out var first, out _))
-                metadata["blora.block_shape"] = $"[{first.shape[0]}, {first.shape[1]}]";
+            if (config.Blocks > 1) metadata[BlockShapesKey] = BlockShapes(blockShapes);
             SafeTensorsFile.Save(Path.Combine(staging, PeftNames.WeightsFileName), tensors, metadata);
             File.WriteAllText(Path.Combine(staging, PeftNames.ConfigFileName), Config(config, modules, model).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         }, replaceNonEmpty: force);
         return new Result(outDir, model, modules, parameters);
+    }
+
+    private static string BlockShapes(SortedDictionary<long, long[]> byWidth)
+    {
+        var map = new JsonObject();
+        foreach (var (width, shape) in byWidth) map[width.ToString(CultureInfo.InvariantCulture)] = new JsonArray(shape[0], shape[1]);
+        return map.ToJsonString();
     }
 
     /// <summary>

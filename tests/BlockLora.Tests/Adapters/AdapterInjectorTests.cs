@@ -86,8 +86,8 @@ public class AdapterInjectorTests
         using var model = TinyClip.LoadFixture();
         using var set = AdapterInjector.Inject(model, new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 8 });
         Assert.Equal(12, set.Count);
-        Assert.Equal(new long[] { 2, 16 }, set.Adapters["visual.transformer.resblocks.0.attn.q_proj"].LoraA.shape);
-        Assert.Equal(new long[] { 2, 8 }, set.Adapters["transformer.resblocks.1.attn.v_proj"].LoraA.shape);
+        Assert.Equal(new long[] { 2, 16 }, ((LowRankAdapter)set.Adapters["visual.transformer.resblocks.0.attn.q_proj"]).LoraA.shape);
+        Assert.Equal(new long[] { 2, 8 }, ((LowRankAdapter)set.Adapters["transformer.resblocks.1.attn.v_proj"]).LoraA.shape);
     }
 
     [Fact]

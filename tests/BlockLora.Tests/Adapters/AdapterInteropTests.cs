@@ -1,4 +1,5 @@
 using BlockLora.Adapters;
+using BlockLora.Interop;
 using BlockLora.Inference;
 using BlockLora.IO;
 using BlockLora.Tests.Clip;

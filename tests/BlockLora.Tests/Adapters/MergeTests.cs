@@ -103,7 +103,7 @@ public class MergeTests(ITestOutputHelper output)
         var snapshot = TinyClip.Snapshot(model);
         using var set = AdapterInjector.Inject(model, new AdapterConfig());
         TinyClip.Randomize(set);
-        using (no_grad()) set.Adapters["transformer.resblocks.1.attn.v_proj"].LoraB.fill_(float.PositiveInfinity);
+        using (no_grad()) ((LowRankAdapter)set.Adapters["transformer.resblocks.1.attn.v_proj"]).LoraB.fill_(float.PositiveInfinity);
         Assert.Throws<InvalidOperationException>(set.MergeAll);
         Assert.DoesNotContain(model.AdaptableSlots(), s => s.Slot.IsMerged);
         Assert.Empty(TinyClip.ChangedSince(model, snapshot));

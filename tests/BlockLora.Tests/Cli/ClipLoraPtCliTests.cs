@@ -1,4 +1,4 @@
-using BlockLora.Adapters;
+using BlockLora.Interop;
 using BlockLora.Tests.IO;
 using static TorchSharp.torch;
 
@@ -51,7 +51,7 @@ public class ClipLoraPtCliTests
         string dir = Fixtures.TempDir();
         string pt = Path.Combine(dir, "deep.pt");
         string converted = Path.Combine(dir, "deep.safetensors");
-        Adapters.ClipLoraSaveLora.Save(pt, Adapters.ClipLoraSaveLora.Named("ViT-B/16"), "both", "half-up", ["q", "k", "v"], rank: 2, textWidth: 64, visionWidth: 128);
+        Interop.ClipLoraSaveLora.Save(pt, Interop.ClipLoraSaveLora.Named("ViT-B/16"), "both", "half-up", ["q", "k", "v"], rank: 2, textWidth: 64, visionWidth: 128);
         ClipLoraImport.Convert(pt, converted, 12, 12);
         Assert.Equal(0, BloraProcess.Run("adapter", "inspect", converted).ExitCode);
         AssertUserError(BloraProcess.Run("adapter", "inspect", converted, "--model", F("openai.safetensors")), converted, "out of range");

@@ -16,7 +16,7 @@ public class RunFolderRecordTests
     {
         ModelPath = Fixtures.ClipTiny("openai.safetensors"), DataRoot = root, Dataset = TinyCoOpDataset.DatasetName, Method = method,
         Shots = 2, Seed = 1, Classes = classes, ResultsDir = results,
-        Adapter = new AdapterConfig { Rank = 2, Blocks = 2 },
+        Adapter = new AdapterOptions { Rank = 2, Blocks = 2 },
         Train = new TrainConfig { Iterations = 7, LogEvery = 3, BatchSize = 4, DataWorkers = 1, Precision = BlockLora.Torch.Precision.Fp32 },
     };
 

@@ -12,7 +12,7 @@ public class RunIdentityTests
     private static RunSpec Base() => new()
     {
         ModelPath = Fixtures.ClipTiny("openai.safetensors"), DataRoot = "/data", Dataset = "OxfordPets", Method = AdapterMethod.BlockLora,
-        Shots = 4, Seed = 1, Adapter = new AdapterConfig { Rank = 2, Blocks = 4 }, Train = new TrainConfig { Precision = Precision.Fp32 },
+        Shots = 4, Seed = 1, Adapter = new AdapterOptions { Rank = 2, Blocks = 4 }, Train = new TrainConfig { Precision = Precision.Fp32 },
     };
 
     public static TheoryData<string> Changes => new(Variants.Keys);

@@ -17,7 +17,7 @@ public class RunSettingsDefaultsTests
 
     public static TheoryData<string> WithDefaults => new(RunSettings.All.Where(s => s.Default is not null && !SetOnTheSpecOnly.Contains(s.Key)).Select(s => s.Key));
 
-    private static RunSpec FromRecords() => new() { ModelPath = "", DataRoot = "", Dataset = "", Method = AdapterMethod.BlockLora, Adapter = new AdapterConfig(), Train = new TrainConfig() };
+    private static RunSpec FromRecords() => new() { ModelPath = "", DataRoot = "", Dataset = "", Method = AdapterMethod.BlockLora, Adapter = new AdapterOptions(), Train = new TrainConfig() };
 
     [Theory]
     [MemberData(nameof(WithDefaults))]

@@ -31,7 +31,7 @@ public sealed class StoredRunsFolder
         var a = new RunSpec
         {
             ModelPath = Fixtures.ClipTiny("openai.safetensors"), DataRoot = "/data", Dataset = "OxfordPets", Method = AdapterMethod.BlockLora,
-            Shots = 4, Seed = 1, Adapter = new AdapterConfig { Rank = 2, Blocks = 4 }, Train = new TrainConfig { Precision = Precision.Fp32, LearningRate = 2e-4 },
+            Shots = 4, Seed = 1, Adapter = new AdapterOptions { Rank = 2, Blocks = 4 }, Train = new TrainConfig { Precision = Precision.Fp32, LearningRate = 2e-4 },
             ResultsDir = dir,
         };
         var b = a with { Adapter = a.Adapter with { Rank = 4 }, Train = a.Train with { LearningRate = 1e-3 } };

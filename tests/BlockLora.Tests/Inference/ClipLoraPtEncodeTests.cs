@@ -1,4 +1,4 @@
-using BlockLora.Adapters;
+using BlockLora.Interop;
 using BlockLora.Checkpoints;
 using BlockLora.Tests.IO;
 using static TorchSharp.torch;

@@ -54,9 +54,9 @@ public class PeftRoundTripTests(TempDirectory temp, ITestOutputHelper output) : 
         Assert.Equal(a.MatrixPaths.Order(), b.MatrixPaths.Order());
         foreach (var path in a.MatrixPaths)
         {
-            a.TryGet(path, out var a1, out var b1);
-            b.TryGet(path, out var a2, out var b2);
-            Assert.True(Same(a1, a2) && Same(b1, b2), $"{path} differs after the round trip");
+            a.TryGet(path, out var first);
+            b.TryGet(path, out var second);
+            Assert.True(Same(first["lora_A"], second["lora_A"]) && Same(first["lora_B"], second["lora_B"]), $"{path} differs after the round trip");
         }
         Assert.Equal(a.MatrixPaths.Count, exported.TargetModules.Count);
         output.WriteLine($"{method} n={n} {scaling} {targets} {encoders} {layers}: {a.ParameterCount} parameters here, {exported.Parameters} numbers in PEFT's layout; bit-exact back");

@@ -16,7 +16,7 @@ public class BaseToNewSummaryTests
     private static RunSpec Spec(string dataset, AdapterMethod method, int seed = 1, double lr = 2e-4, ClassSubset classes = ClassSubset.Base) => new()
     {
         ModelPath = Fixtures.ClipTiny("openai.safetensors"), DataRoot = "/data", Dataset = dataset, Method = method, Shots = 16, Seed = seed,
-        Classes = classes, Adapter = new AdapterConfig { Rank = 2, Blocks = 8 }, Train = new TrainConfig { LearningRate = lr, Precision = BlockLora.Torch.Precision.Fp32 },
+        Classes = classes, Adapter = new AdapterOptions { Rank = 2, Blocks = 8 }, Train = new TrainConfig { LearningRate = lr, Precision = BlockLora.Torch.Precision.Fp32 },
     };
 
     /// <summary>The two rows a base run writes: its own (base) and the new half's, with its own id.</summary>

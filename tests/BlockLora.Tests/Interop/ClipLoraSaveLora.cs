@@ -1,7 +1,7 @@
 using BlockLora.Tests.IO;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Adapters;
+namespace BlockLora.Tests.Interop;
 
 /// <summary>
 /// CLIP-LoRA's <c>loralib/utils.py</c> (github MaxZanella/CLIP-LoRA) transcribed for tests, independently of

@@ -1,9 +1,10 @@
 using System.Globalization;
+using BlockLora.Adapters;
 using BlockLora.Clip;
 using BlockLora.IO;
 using static TorchSharp.torch;
 
-namespace BlockLora.Adapters;
+namespace BlockLora.Interop;
 
 /// <summary>
 /// Imports adapters saved by CLIP-LoRA (github MaxZanella/CLIP-LoRA, <c>loralib/utils.py</c>

@@ -1,9 +1,11 @@
 using BlockLora.Adapters;
+using BlockLora.Interop;
+using BlockLora.Tests.Adapters;
 using BlockLora.Checkpoints;
 using BlockLora.Tests.IO;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Adapters;
+namespace BlockLora.Tests.Interop;
 
 /// <summary>A CLIP-LoRA .pt where an adapter file is expected: recognised, and read for a base when there is one.</summary>
 public sealed class ClipLoraPtAdapterFileTests : IDisposable
@@ -62,9 +64,9 @@ public sealed class ClipLoraPtAdapterFileTests : IDisposable
         Assert.Equal(fromSafetensors.MatrixPaths, fromPt.MatrixPaths);
         foreach (var path in fromPt.MatrixPaths)
         {
-            fromPt.TryGet(path, out var a, out var b);
-            fromSafetensors.TryGet(path, out var a2, out var b2);
-            Assert.True(a.Equals(a2) && b.Equals(b2), path);
+            fromPt.TryGet(path, out var pt1);
+            fromSafetensors.TryGet(path, out var st);
+            Assert.True(pt1["lora_A"].Equals(st["lora_A"]) && pt1["lora_B"].Equals(st["lora_B"]), path);
         }
 
         var summary = AdapterFile.Describe(pt, clip);

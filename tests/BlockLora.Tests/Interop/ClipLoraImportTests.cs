@@ -1,9 +1,9 @@
-using BlockLora.Adapters;
+using BlockLora.Interop;
 using BlockLora.IO;
 using BlockLora.Tests.IO;
 using static TorchSharp.torch;
 
-namespace BlockLora.Tests.Adapters;
+namespace BlockLora.Tests.Interop;
 
 public sealed class ClipLoraImportTests : IDisposable
 {

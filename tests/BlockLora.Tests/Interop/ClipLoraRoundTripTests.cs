@@ -1,8 +1,10 @@
 using BlockLora.Adapters;
+using BlockLora.Interop;
+using BlockLora.Tests.Adapters;
 using BlockLora.Clip;
 using BlockLora.Tests.Cli;
 
-namespace BlockLora.Tests.Adapters;
+namespace BlockLora.Tests.Interop;
 
 /// <summary>
 /// Every file CLIP-LoRA's save_lora can write, for each backbone's layer counts (tiny widths), imports into
@@ -62,7 +64,8 @@ public sealed class ClipLoraRoundTripTests : IDisposable
                 int width = applied[i].StartsWith("visual.", StringComparison.Ordinal) ? VisionWidth : TextWidth;
                 for (int p = 0; p < ClipLoraSaveLora.Projections.Length; p++)
                 {
-                    Assert.True(contents.TryGet($"{applied[i]}.{ClipLoraSaveLora.Projections[p].Module}", out var a, out var b));
+                    Assert.True(contents.TryGet($"{applied[i]}.{ClipLoraSaveLora.Projections[p].Module}", out var pair));
+                    var (a, b) = (pair["lora_A"], pair["lora_B"]);
                     using var expectedA = ClipLoraSaveLora.Matrix(i, p, true, Rank, width);
                     using var expectedB = ClipLoraSaveLora.Matrix(i, p, false, Rank, width);
                     Assert.True(a.Equals(expectedA) && b.Equals(expectedB), $"layer_{i} → {applied[i]}.{ClipLoraSaveLora.Projections[p].Module}");

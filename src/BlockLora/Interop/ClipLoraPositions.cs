@@ -1,4 +1,4 @@
-namespace BlockLora.Adapters;
+namespace BlockLora.Interop;
 
 /// <summary>
 /// Which residual blocks CLIP-LoRA adapts for each <c>--position</c>, as listed in its

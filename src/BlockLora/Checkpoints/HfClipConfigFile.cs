@@ -1,17 +1,33 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using BlockLora.Adapters;
 using BlockLora.Clip;
 
-namespace BlockLora.Interop;
+namespace BlockLora.Checkpoints;
 
 /// <summary>
-/// The <c>config.json</c> of a Hugging Face <c>CLIPModel</c> folder for a CLIP of these sizes: what
+/// The <c>config.json</c> of a Hugging Face <c>CLIPModel</c> folder, written and read here only: what
 /// <c>transformers</c>' <c>CLIPModel.from_pretrained</c> needs to build the model (text and vision configs, projection
-/// dimension, QuickGELU, layer-norm epsilon, the tokenizer's special ids), and what this project's HF reader reads back.
+/// dimension, QuickGELU, layer-norm epsilon, the tokenizer's special ids), and what the HF reader reads back (the head
+/// counts, which the weights' shapes do not give).
 /// </summary>
 public static class HfClipConfigFile
 {
     public const string FileName = "config.json";
+
+    /// <summary>The attention head counts of both towers; throws <see cref="CheckpointException"/> naming the file when they are not there.</summary>
+    public static (int Vision, int Text) ReadHeads(string configPath)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(configPath));
+            int Heads(string section) => doc.RootElement.GetProperty(section).GetProperty("num_attention_heads").GetInt32();
+            return (Heads("vision_config"), Heads("text_config"));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new CheckpointException($"{configPath}: not a CLIPModel config (needs vision_config/text_config.num_attention_heads)");
+        }
+    }
 
     public static JsonObject Build(ClipConfig config) => new()
     {
@@ -54,7 +70,7 @@ public static class HfClipConfigFile
         },
     };
 
-    /// <summary>OpenAI's releases on the Hugging Face hub by their sizes (<see cref="BaseFingerprint"/>; from their config.json files).</summary>
+    /// <summary>OpenAI's releases on the Hugging Face hub by their sizes (keys are the adapters' <c>BaseFingerprint</c>; from their config.json files).</summary>
     private static readonly Dictionary<string, string> OpenAiReleases = new(StringComparer.Ordinal)
     {
         ["vision=768x12h12/p32/224;text=512x12h8/ctx77/vocab49408;embed=512;mlp=4"] = "openai/clip-vit-base-patch32",

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using BlockLora.IO;
 
-namespace BlockLora.Adapters;
+namespace BlockLora.Interop;
 
 /// <summary>
 /// Tells a CLIP-LoRA <c>.pt</c> (a torch.save zip) apart from a safetensors adapter, so that a reader

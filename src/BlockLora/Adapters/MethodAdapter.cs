@@ -1,0 +1,33 @@
+using BlockLora.Clip;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace BlockLora.Adapters;
+
+/// <summary>
+/// An adapter of one of this library's methods: the slot's <see cref="IAdapter"/> contract plus what sets, files and
+/// the accounting ask of every method. Method-specific tensors (LoRA's A and B) are reached through the subclass.
+/// </summary>
+public abstract class MethodAdapter : IAdapter
+{
+    public abstract AdapterMethod Method { get; }
+    public abstract long InFeatures { get; }
+    public abstract long OutFeatures { get; }
+    public abstract IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters { get; }
+    public abstract Device Device { get; }
+
+    public abstract Tensor Forward(Tensor x, Tensor baseOutput, FrozenLinear layer, bool training);
+    public abstract Tensor MergedWeight(FrozenLinear layer);
+    public abstract void MoveTo(Device device);
+
+    /// <summary>The cost measured on the live tensors, independently of <see cref="AdapterMethodRegistration.Cost"/>'s formula.</summary>
+    public abstract AdapterCost MeasuredCost();
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract void Dispose(bool disposing);
+}
