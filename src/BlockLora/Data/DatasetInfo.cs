@@ -41,6 +41,12 @@ public sealed record DatasetInfo(
         return new DatasetInfo(name, [folderName], imageSubfolder, $"split_zhou_{name}.json", promptTemplate, classCount, SplitLayout.CoOpJson, source);
     }
 
+    /// <summary>
+    /// Where the catalog's datasets come from and how <c>blora data fetch</c> lays them out; null for a custom dataset,
+    /// which nothing here downloads.
+    /// </summary>
+    public DatasetDownload? Download { get; init; }
+
     /// <summary>The CoOp folder name, used when suggesting where to put a missing dataset.</summary>
     public string PrimaryFolderName => FolderNames[0];
 

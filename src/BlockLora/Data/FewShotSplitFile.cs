@@ -57,10 +57,21 @@ public static class FewShotSplitFile
 
     /// <param name="relativeTo">The folder relative paths were written against; needed only when the file holds relative paths.</param>
     /// <exception cref="InvalidDataException">Not a few-shot split file, or a malformed field; one line naming the file.</exception>
-    public static FewShotSelection Read(string path, string? relativeTo = null)
+    public static FewShotSelection Read(string path, string? relativeTo = null) => Selection(Parse(path, relativeTo));
+
+    /// <summary>
+    /// The one parser of the format: a bad item or header field is recorded with its position (<c>items[3]</c>,
+    /// <c>$.shots</c>) and the parse goes on; a file that is not this format at all stops it.
+    /// </summary>
+    internal static FewShotListParse Parse(string path, string? relativeTo = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new DatasetLayoutException(path, "few-shot split file not found");
+        var parse = new FewShotListParse(path);
+        if (!File.Exists(path))
+        {
+            parse.Problem("", new DatasetLayoutException(path, "few-shot split file not found"));
+            return parse;
+        }
         try
         {
             using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
@@ -71,21 +82,54 @@ public static class FewShotSplitFile
             if (version != Version) throw new InvalidDataException($"{path}: version {version} is not supported (expected {Version})");
             var classNames = ReadArray(root, "classNames", path).Select(e => e.ValueKind == JsonValueKind.String
                 ? e.GetString()! : throw new InvalidDataException($"{path}: classNames must hold strings")).ToArray();
-            var items = new List<LabeledImage>();
+            parse.ClassNames = classNames;
+            int index = 0;
             foreach (JsonElement item in ReadArray(root, "items", path))
             {
-                string where = $"{path}: items[{items.Count}]";
-                if (item.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} is not an object");
-                int label = ReadInt(item, "label", where);
-                if (label < 0 || label >= classNames.Length) throw new InvalidDataException($"{where}: label {label} is outside 0..{classNames.Length - 1}");
-                items.Add(new LabeledImage(SplitPaths.FromStored(ReadString(item, "path", where), relativeTo, path), label, ReadString(item, "className", where)));
+                string position = $"items[{index++}]";
+                Field(parse, position, () =>
+                {
+                    string where = $"{path}: {position}";
+                    if (item.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} is not an object");
+                    int label = ReadInt(item, "label", where);
+                    if (label < 0 || label >= classNames.Length) throw new InvalidDataException($"{where}: label {label} is outside 0..{classNames.Length - 1}");
+                    parse.Add(new LabeledImage(SplitPaths.FromStored(ReadString(item, "path", where), relativeTo, path), label, ReadString(item, "className", where)), position);
+                });
             }
-            return new FewShotSelection(ReadString(root, "dataset", path), ReadInt(root, "shots", path), ReadInt(root, "seed", path), items, classNames,
-                ReadInt(root, "classesWithRepetition", path), ReadInt(root, "emptyClasses", path));
+            Field(parse, "$.dataset", () => parse.Dataset = ReadString(root, "dataset", path));
+            Field(parse, "$.shots", () => parse.Shots = ReadInt(root, "shots", path));
+            Field(parse, "$.seed", () => parse.Seed = ReadInt(root, "seed", path));
+            Field(parse, "$.classesWithRepetition", () => parse.ClassesWithRepetition = ReadInt(root, "classesWithRepetition", path));
+            Field(parse, "$.emptyClasses", () => parse.EmptyClasses = ReadInt(root, "emptyClasses", path));
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON", e);
+            parse.Problem(e.LineNumber is { } line ? $"line {line + 1}" : "", new InvalidDataException($"{path}: not valid JSON", e));
+        }
+        catch (InvalidDataException e)
+        {
+            parse.Problem("", e);
+        }
+        return parse;
+    }
+
+    /// <exception cref="InvalidDataException">The parse met a problem: the first one.</exception>
+    internal static FewShotSelection Selection(FewShotListParse parse)
+    {
+        parse.ThrowIfFailed();
+        return new FewShotSelection(parse.Dataset!, parse.Shots, parse.Seed, parse.Items, parse.ClassNames, parse.ClassesWithRepetition, parse.EmptyClasses);
+    }
+
+    // One item or header field: its problem is recorded where it is and the parse goes on with the next.
+    private static void Field(FewShotListParse parse, string position, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (InvalidDataException e)
+        {
+            parse.Problem(position, e);
         }
     }
 

@@ -1,7 +1,7 @@
 namespace BlockLora.Data;
 
 /// <summary>
-/// A few-shot list given to a run (<c>--split-file</c>), read and held to the run it is given to. The run's id, folder
+/// A few-shot list given to a run (<c>--split-file</c>), parsed once by its format's parser and held to the run it is given to. The run's id, folder
 /// and row carry the run's dataset, shots, seed and class subset; training on a file that holds others would file its
 /// result under settings it was not made with, and a base run trained on a new-half image would no longer leave those
 /// classes unseen. So a file that disagrees is refused, in one line naming the file, what it holds and what the run
@@ -23,12 +23,13 @@ public static class RunSplitFile
 
     private static FewShotSelection ReadSaved(string path, DatasetSplits all, DatasetSplits run, ClassSubset classes, int shots, int seed)
     {
-        var file = FewShotSplitFile.Read(path, all.Location.ImageDirectory);
+        var parse = FewShotSplitFile.Parse(path, all.Location.ImageDirectory);
+        var file = FewShotSplitFile.Selection(parse);
         if (file.DatasetName != all.Dataset.Name || file.Shots != shots || file.Seed != seed)
             throw new InvalidDataException($"{path}: holds {file.Shots} shots, seed {file.Seed} of {file.DatasetName}; the run asks for {shots} shots, seed {seed} of {all.Dataset.Name}");
         for (int i = 0; i < file.Items.Count; i++)
             if (file.Items[i].ClassName != file.ClassNames[file.Items[i].Label])
-                throw new InvalidDataException($"{path}: items[{i}] names class '{file.Items[i].ClassName}' but its label {file.Items[i].Label} is '{file.ClassNames[file.Items[i].Label]}'");
+                throw new InvalidDataException($"{path}: {parse.Positions[i]} names class '{file.Items[i].ClassName}' but its label {file.Items[i].Label} is '{file.ClassNames[file.Items[i].Label]}'");
         if (classes == ClassSubset.Base)
         {
             var newHalf = NewHalfNames(all);
@@ -52,7 +53,7 @@ public static class RunSplitFile
     private static FewShotSelection ReadTwoSfs(string path, DatasetSplits all, DatasetSplits run, ClassSubset classes, int shots, int seed)
     {
         var resolver = ImagePathResolver.For(all.Location);
-        var items = TwoSfsSplitFile.Read(path, resolver);
+        var items = TwoSfsSplitFile.Resolve(TwoSfsSplitFile.Parse(path), resolver);
         // The resolver keeps a path that exists as written, which may be another dataset's image on this machine.
         var folders = resolver.BaseDirectories.Select(d => Path.TrimEndingDirectorySeparator(d) + Path.DirectorySeparatorChar).ToArray();
         if (items.FirstOrDefault(x => !folders.Any(f => Path.GetFullPath(x.Path).StartsWith(f, StringComparison.Ordinal))) is { } outside)

@@ -25,16 +25,39 @@ public static class TwoSfsSplitFile
     /// <exception cref="InvalidDataException">A line that is not an object with the three keys; names the file and line.</exception>
     public static IReadOnlyList<LabeledImage> ReadRaw(string path)
     {
+        var parse = Parse(path);
+        parse.ThrowIfFailed();
+        return parse.Items;
+    }
+
+    /// <summary>
+    /// The one parser of the format: every line that is not an object with the three keys is recorded with its line
+    /// number and the parse goes on with the next; paths are kept as written.
+    /// </summary>
+    internal static FewShotListParse Parse(string path)
+    {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new DatasetLayoutException(path, "few-shot split file not found");
-        var items = new List<LabeledImage>();
+        var parse = new FewShotListParse(path);
+        if (!File.Exists(path))
+        {
+            parse.Problem("", new DatasetLayoutException(path, "few-shot split file not found"));
+            return parse;
+        }
         string[] lines = File.ReadAllLines(path);
         for (int i = 0; i < lines.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            items.Add(ParseLine(path, i + 1, lines[i]));
+            string position = $"line {i + 1}";
+            try
+            {
+                parse.Add(ParseLine(path, i + 1, lines[i]), position);
+            }
+            catch (InvalidDataException e)
+            {
+                parse.Problem(position, e);
+            }
         }
-        return items;
+        return parse;
     }
 
     /// <summary>
@@ -47,13 +70,22 @@ public static class TwoSfsSplitFile
     public static IReadOnlyList<LabeledImage> Read(string path, ImagePathResolver resolver)
     {
         ArgumentNullException.ThrowIfNull(resolver);
-        IReadOnlyList<LabeledImage> raw = ReadRaw(path);
+        return Resolve(Parse(path), resolver);
+    }
+
+    /// <summary>A parse's items with their paths resolved by <paramref name="resolver"/>.</summary>
+    /// <exception cref="InvalidDataException">The parse met a problem: the first one.</exception>
+    /// <exception cref="DatasetLayoutException">An image that cannot be found; names the item and the folders searched.</exception>
+    internal static IReadOnlyList<LabeledImage> Resolve(FewShotListParse parse, ImagePathResolver resolver)
+    {
+        parse.ThrowIfFailed();
+        IReadOnlyList<LabeledImage> raw = parse.Items;
         var resolved = new LabeledImage[raw.Count];
         for (int i = 0; i < raw.Count; i++)
         {
             string? file = resolver.TryResolve(raw[i].Path);
             if (file is null)
-                throw new DatasetLayoutException(path, $"item {i + 1}: image '{raw[i].Path}' not found under {string.Join(" or ", resolver.BaseDirectories)}",
+                throw new DatasetLayoutException(parse.Path, $"item {i + 1}: image '{raw[i].Path}' not found under {string.Join(" or ", resolver.BaseDirectories)}",
                     "point the data root at the dataset these splits were made for");
             resolved[i] = raw[i] with { Path = file };
         }

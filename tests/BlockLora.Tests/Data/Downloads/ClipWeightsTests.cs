@@ -1,3 +1,4 @@
+using BlockLora.Data;
 using BlockLora.Data.Downloads;
 
 namespace BlockLora.Tests.Data.Downloads;

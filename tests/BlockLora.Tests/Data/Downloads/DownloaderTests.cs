@@ -1,3 +1,4 @@
+using BlockLora.Data;
 using BlockLora.Data.Downloads;
 using static BlockLora.Tests.Data.Downloads.LoopbackServer;
 

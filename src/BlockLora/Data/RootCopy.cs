@@ -1,4 +1,4 @@
-namespace BlockLora.Data.Downloads;
+namespace BlockLora.Data;
 
 /// <summary>A file copied from elsewhere under the data root (the ImageNet variants reuse ImageNet's
 /// <c>classnames.txt</c>). <see cref="From"/> is relative to the root, <see cref="To"/> to the dataset folder;

@@ -1,4 +1,4 @@
-namespace BlockLora.Data.Downloads;
+namespace BlockLora.Data;
 
 /// <summary>
 /// Hash a published checksum uses. SHA-256 wherever a source publishes one (OpenAI puts it in the CLIP

@@ -1,4 +1,4 @@
-namespace BlockLora.Data.Downloads;
+namespace BlockLora.Data;
 
 /// <summary>What an <see cref="ArrangeOp"/> does with a path inside an extracted archive.</summary>
 public enum ArrangeKind

@@ -1,4 +1,4 @@
-namespace BlockLora.Data.Downloads;
+namespace BlockLora.Data;
 
 /// <summary>
 /// Something a user must do by hand (an account-gated download, a Google Drive file), satisfied once any of

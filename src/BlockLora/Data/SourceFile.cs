@@ -1,4 +1,4 @@
-namespace BlockLora.Data.Downloads;
+namespace BlockLora.Data;
 
 /// <summary>
 /// A file a dataset is built from. Archives (those with <see cref="Arrange"/> steps) go to

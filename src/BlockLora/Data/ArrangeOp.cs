@@ -1,4 +1,4 @@
-namespace BlockLora.Data.Downloads;
+namespace BlockLora.Data;
 
 /// <summary>
 /// One step from an extracted archive to the CoOp layout. <see cref="From"/> is relative to the folder the

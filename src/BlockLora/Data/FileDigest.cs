@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace BlockLora.Data.Downloads;
+namespace BlockLora.Data;
 
 /// <summary>An expected checksum of a file: the algorithm and the lower-case hex digest.</summary>
 public sealed record FileDigest
