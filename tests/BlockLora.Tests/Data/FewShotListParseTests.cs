@@ -87,7 +87,7 @@ public sealed class FewShotListParseTests : IDisposable
         {
             ModelPath = Fixtures.ClipTiny("openai.safetensors"), DataRoot = _dir.Combine("data"), Dataset = "OxfordPets", Method = AdapterMethod.Lora,
             Shots = 2, Seed = 1, SplitFile = file, ResultsDir = _dir.Combine("results"),
-            Adapter = new AdapterConfig { Rank = 2 },
+            Adapter = new AdapterOptions { Rank = 2 },
             Train = new TrainConfig { Iterations = 2, BatchSize = 4, DataWorkers = 1, Precision = BlockLora.Torch.Precision.Fp32 },
         };
         using var model = ClipCheckpoint.Load(spec.ModelPath);
