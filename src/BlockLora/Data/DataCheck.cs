@@ -68,7 +68,14 @@ public static class DataCheck
         ArgumentNullException.ThrowIfNull(datasets);
         ArgumentNullException.ThrowIfNull(customDatasets);
         var custom = customDatasets.ToList();
-        var infos = datasets.Select(d => DatasetCatalog.Resolve(d, custom)).Distinct().ToArray();
+        return RequireUsable(root, datasets.Select(d => DatasetCatalog.Resolve(d, custom)));
+    }
+
+    /// <summary>The same check for datasets a run has already resolved (a run resolves its datasets once).</summary>
+    public static IReadOnlyList<DatasetReport> RequireUsable(string root, IEnumerable<DatasetInfo> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var infos = datasets.Distinct().ToArray();
         string full = DataRootFolder.Require(root);
         var reports = new List<DatasetReport>();
         foreach (DatasetInfo dataset in infos)

@@ -13,8 +13,9 @@ public static class RunJob
     /// <returns>The run as resolved: its folder, identity and compute target.</returns>
     public static ResolvedRun Run(RunSpec spec, ITrainProgress? progress = null)
     {
-        DataCheck.RequireUsable(spec.DataRoot, [spec.Dataset, .. spec.AlsoEvaluateOn], spec.CustomDatasets);
-        var run = spec.Resolve();
+        var datasets = spec.ResolveDatasets();
+        DataCheck.RequireUsable(spec.DataRoot, datasets);
+        var run = spec.Resolve(datasets);
         using var model = ClipCheckpoint.Load(spec.ModelPath, new ClipLoadOptions { DType = run.Target.DType });
         FewShotRun.Execute(model, run, progress);
         return run;

@@ -86,16 +86,22 @@ public sealed record RunSpec
     /// (listing a sweep, naming a table's runs) reads the unresolved spec.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown dataset, a device this machine lacks, or a precision it cannot compute in.</exception>
-    public ResolvedRun Resolve()
+    public ResolvedRun Resolve() => Resolve(ResolveDatasets());
+
+    /// <summary>The run's datasets, resolved once: its own first, then <see cref="AlsoEvaluateOn"/> in order (what the data check takes before a model is read).</summary>
+    public IReadOnlyList<DatasetInfo> ResolveDatasets() => [ResolveDataset(Dataset), .. AlsoEvaluateOn.Select(ResolveDataset)];
+
+    /// <summary><see cref="Resolve()"/> with the datasets <see cref="ResolveDatasets"/> gave (the data check's), so they resolve once per run.</summary>
+    public ResolvedRun Resolve(IReadOnlyList<DatasetInfo> datasets)
     {
-        var dataset = ResolveDataset(Dataset);
+        var dataset = datasets[0];
         var target = ComputeTarget.Resolve(Train.Precision, Train.Device);
         var identity = RunIdentity.Of(this, dataset, null, null, target.DType);
         return new ResolvedRun
         {
             Spec = this,
             Dataset = dataset,
-            AlsoEvaluateOn = AlsoEvaluateOn.Select(ResolveDataset).ToArray(),
+            AlsoEvaluateOn = datasets.Skip(1).ToArray(),
             Target = target,
             Identity = identity,
             RunFolder = RunFolderOf(identity, target.DType),
