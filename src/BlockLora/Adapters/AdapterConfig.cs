@@ -9,70 +9,27 @@ namespace BlockLora.Adapters;
 /// Defaults are CLIP-LoRA's (docs/method.md): LoRA, r = 2, alpha = 1, s = alpha/√r, dropout 0.25,
 /// q/k/v of every layer of both encoders.
 /// </summary>
-public sealed record AdapterConfig
+public sealed record AdapterConfig : AdapterOptions
 {
-    /// <summary>LoRA or Block-LoRA. LoRA requires <see cref="Blocks"/> = 1.</summary>
+    /// <summary>LoRA or Block-LoRA. LoRA requires <see cref="AdapterOptions.Blocks"/> = 1.</summary>
     public AdapterMethod Method { get; init; } = AdapterMethod.Lora;
-
-    /// <summary>Rank r of ΔW: A has r rows, B has r columns.</summary>
-    public int Rank { get; init; } = 2;
-
-    /// <summary>Block count n: A_s is [r, k/n]; n must divide the input width k of every adapted matrix.</summary>
-    public int Blocks { get; init; } = 1;
-
-    /// <summary>Numerator of the scaling s (see <see cref="Scaling"/>).</summary>
-    public double Alpha { get; init; } = 1;
-
-    /// <summary>How s follows from alpha and r.</summary>
-    public ScalingRule Scaling { get; init; } = ScalingRule.AlphaOverSqrtRank;
-
-    /// <summary>Dropout probability on the adapter's input (before the fold), training only; in [0, 1).</summary>
-    public double Dropout { get; init; } = 0.25;
-
-    /// <summary>Fan-in for A's Kaiming-uniform bound 1/√fan_in: k/n (default) or k.</summary>
-    public InitFanIn InitFanIn { get; init; } = InitFanIn.BlockWidth;
-
-    /// <summary>Which matrices of each block are adapted.</summary>
-    public AdapterTargets Targets { get; init; } = AdapterTargets.Qkv;
-
-    /// <summary>Which towers are adapted.</summary>
-    public AdapterEncoders Encoders { get; init; } = AdapterEncoders.Both;
-
-    /// <summary>Which blocks of each adapted tower are adapted: one selection for every adapted tower (its indices must exist in each), or one per tower.</summary>
-    public LayerSelection Layers { get; init; } = LayerSelection.All;
 
     /// <summary>Seed for A's initialisation; each matrix derives its own stream from it and its path, so the same seed gives the same adapter.</summary>
     public long Seed { get; init; } = 1;
 
-    /// <summary>The config of an adapter of <paramref name="method"/> initialised from <paramref name="seed"/> with these options (how a run makes its adapter's config).</summary>
-    public static AdapterConfig Of(AdapterMethod method, long seed, AdapterOptions options) => new()
+    public AdapterConfig()
     {
-        Method = method,
-        Seed = seed,
-        Rank = options.Rank,
-        Blocks = options.Blocks,
-        Alpha = options.Alpha,
-        Scaling = options.Scaling,
-        Dropout = options.Dropout,
-        InitFanIn = options.InitFanIn,
-        Targets = options.Targets,
-        Encoders = options.Encoders,
-        Layers = options.Layers,
-    };
+    }
+
+    private AdapterConfig(AdapterOptions options) : base(options)
+    {
+    }
+
+    /// <summary>The config of an adapter of <paramref name="method"/> initialised from <paramref name="seed"/> with these options (how a run makes its adapter's config).</summary>
+    public static AdapterConfig Of(AdapterMethod method, long seed, AdapterOptions options) => new(options) { Method = method, Seed = seed };
 
     /// <summary>Everything but the method and seed.</summary>
-    public AdapterOptions Options => new()
-    {
-        Rank = Rank,
-        Blocks = Blocks,
-        Alpha = Alpha,
-        Scaling = Scaling,
-        Dropout = Dropout,
-        InitFanIn = InitFanIn,
-        Targets = Targets,
-        Encoders = Encoders,
-        Layers = Layers,
-    };
+    public AdapterOptions Options => ToOptions();
 
     /// <summary>The scaling s applied to B·A·x.</summary>
     public double ScalingFactor => ScalingRuleNames.Factor(Scaling, Alpha, Rank);

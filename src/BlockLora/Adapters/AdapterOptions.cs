@@ -2,18 +2,38 @@ namespace BlockLora.Adapters;
 
 /// <summary>
 /// An adapter's settings without its method and seed: what a run (RunSpec) carries beside its own method and seed, so
-/// that those two exist once per run. <see cref="AdapterConfig.Of"/> joins them into the adapter's config. Every
-/// property mirrors <see cref="AdapterConfig"/>'s (its documentation and defaults are there; a test keeps the two equal).
+/// that those two exist once per run. <see cref="AdapterConfig"/> is these options with a method and a seed
+/// (<see cref="AdapterConfig.Of"/> joins them), so each setting and its default is written once, here.
 /// </summary>
-public sealed record AdapterOptions
+public record AdapterOptions
 {
+    /// <summary>Rank r of ΔW: A has r rows, B has r columns.</summary>
     public int Rank { get; init; } = 2;
+
+    /// <summary>Block count n: A_s is [r, k/n]; n must divide the input width k of every adapted matrix.</summary>
     public int Blocks { get; init; } = 1;
+
+    /// <summary>Numerator of the scaling s (see <see cref="Scaling"/>).</summary>
     public double Alpha { get; init; } = 1;
+
+    /// <summary>How s follows from alpha and r.</summary>
     public ScalingRule Scaling { get; init; } = ScalingRule.AlphaOverSqrtRank;
+
+    /// <summary>Dropout probability on the adapter's input (before the fold), training only; in [0, 1).</summary>
     public double Dropout { get; init; } = 0.25;
+
+    /// <summary>Fan-in for A's Kaiming-uniform bound 1/√fan_in: k/n (default) or k.</summary>
     public InitFanIn InitFanIn { get; init; } = InitFanIn.BlockWidth;
+
+    /// <summary>Which matrices of each block are adapted.</summary>
     public AdapterTargets Targets { get; init; } = AdapterTargets.Qkv;
+
+    /// <summary>Which towers are adapted.</summary>
     public AdapterEncoders Encoders { get; init; } = AdapterEncoders.Both;
+
+    /// <summary>Which blocks of each adapted tower are adapted: one selection for every adapted tower (its indices must exist in each), or one per tower.</summary>
     public LayerSelection Layers { get; init; } = LayerSelection.All;
+
+    /// <summary>Just these options, whatever record holds them (an <see cref="AdapterConfig"/> without its method and seed).</summary>
+    public AdapterOptions ToOptions() => new(this);
 }
