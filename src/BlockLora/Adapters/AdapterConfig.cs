@@ -49,6 +49,9 @@ public sealed record AdapterConfig : AdapterOptions
         if (!Enum.IsDefined(Method)) throw new ArgumentException($"unknown adapter method {(int)Method}");
         if (!Enum.IsDefined(Scaling)) throw new ArgumentException($"unknown scaling rule {(int)Scaling}");
         if (!Enum.IsDefined(InitFanIn)) throw new ArgumentException($"unknown init fan-in rule {(int)InitFanIn}");
+        if (!Enum.IsDefined(Init)) throw new ArgumentException($"unknown adapter init {(int)Init}");
+        if (Init == AdapterInit.Pissa && !(ScalingFactor > 0))
+            throw new ArgumentException($"init pissa needs a positive scaling s (s·B·A is W0's top-r part), got alpha {Alpha.ToString(CultureInfo.InvariantCulture)}");
         if (Targets == AdapterTargets.None || Encoders == AdapterEncoders.None)
             throw new ArgumentException($"the adapter config matches no matrices (targets {AdapterTargetNames.Format(Targets)}, encoders {AdapterEncoderNames.Format(Encoders)})");
         if (Layers.IsPerEncoder)

@@ -21,7 +21,7 @@ public static class AdapterFile
     {
         var registration = AdapterMethodRegistry.For(set.Config.Method);
         var named = set.Matrices
-            .SelectMany(m => registration.Tensors.Select(t => (Name: $"{m.Path}.{t.Name}", Parameter: ParameterNamed(set.Adapters[m.Path], t.Name, m.Path))))
+            .SelectMany(m => registration.TensorsFor(set.Config).Select(t => (Name: $"{m.Path}.{t.Name}", Parameter: ParameterNamed(set.Adapters[m.Path], t.Name, m.Path))))
             .ToList();
         long parameterCount = named.Sum(p => p.Parameter.numel());
         var metadata = AdapterMetadata.From(set.Config, set.BaseConfig, parameterCount, provenance);
@@ -180,7 +180,7 @@ public static class AdapterFile
             throw new AdapterFileException($"{path}: {e.Message}", e);
         }
 
-        var specs = AdapterMethodRegistry.For(config.Method).Tensors;
+        var specs = AdapterMethodRegistry.For(config.Method).TensorsFor(config);
         string first = "." + specs[0].Name;
         string selection = $"targets {AdapterTargetNames.Format(config.Targets)}, encoders {AdapterEncoderNames.Format(config.Encoders)}, layers {config.Layers}";
         var expected = new HashSet<string>(matrices.Select(m => m.Path), StringComparer.Ordinal);
@@ -208,7 +208,7 @@ public static class AdapterFile
     private static List<(string, IReadOnlyDictionary<string, Tensor>)> GroupTensors(IReadOnlyDictionary<string, Tensor> tensors, AdapterConfig config, string path, HashSet<Tensor> kept)
     {
         var registration = AdapterMethodRegistry.For(config.Method);
-        var specs = registration.Tensors;
+        var specs = registration.TensorsFor(config);
         var byPath = new Dictionary<string, Dictionary<string, Tensor>>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var (name, tensor) in tensors)

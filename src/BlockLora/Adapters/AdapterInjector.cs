@@ -17,6 +17,7 @@ public static class AdapterInjector
         try
         {
             set.AttachTo(model);
+            set.InitializeFromBase();
         }
         catch
         {

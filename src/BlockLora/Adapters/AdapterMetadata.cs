@@ -31,12 +31,16 @@ public static class AdapterMetadata
         public const string Seed = "seed";
         public const string BaseFingerprint = "base_fingerprint";
         public const string Parameters = "parameters";
+        /// <summary>"true" when A was frozen (LoRA-FA); absent otherwise, so earlier files stay byte-identical.</summary>
+        public const string FreezeA = "freeze_a";
+        /// <summary>"pissa" when the base was residualised (the file then holds A0, B0); absent for the default init.</summary>
+        public const string Init = "init";
     }
 
     /// <summary>Keys this library writes; caller provenance may not reuse them.</summary>
     public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(
         [
-            Key.Format, Key.Version, Key.Method, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters,
+            Key.Format, Key.Version, Key.Method, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters, Key.FreezeA, Key.Init,
             .. AdapterMethodRegistry.All.SelectMany(r => r.MetadataKeys),
         ],
         StringComparer.Ordinal);
@@ -61,6 +65,8 @@ public static class AdapterMetadata
             [Key.BaseFingerprint] = BaseFingerprint.Of(baseConfig),
             [Key.Parameters] = parameterCount.ToString(CultureInfo.InvariantCulture),
         };
+        if (config.FreezeA) metadata[Key.FreezeA] = "true";
+        if (config.Init != AdapterInit.Kaiming) metadata[Key.Init] = AdapterInitNames.Format(config.Init);
         foreach (var (key, value) in provenance ?? new Dictionary<string, string>())
         {
             if (ReservedKeys.Contains(key)) throw new ArgumentException($"provenance key '{key}' is reserved for the adapter's own metadata");
@@ -104,6 +110,9 @@ public static class AdapterMetadata
                 // Provenance keys: optional, so files written by other tools still load.
                 InitFanIn = metadata.TryGetValue(Key.InitFanIn, out var fan) ? InitFanInNames.Parse(fan) : Adapters.InitFanIn.BlockWidth,
             };
+            if (metadata.TryGetValue(Key.FreezeA, out var freezeA))
+                config = config with { FreezeA = bool.TryParse(freezeA, out bool frozen) ? frozen : throw new AdapterFileException($"{source}: metadata '{Key.FreezeA}' is '{freezeA}', not true or false") };
+            if (metadata.TryGetValue(Key.Init, out var init)) config = config with { Init = AdapterInitNames.Parse(init) };
             if (metadata.TryGetValue(Key.Seed, out var seed)) config = config with { Seed = ParseLong(seed, Key.Seed, source) };
             config.Validate();
             return config;

@@ -14,6 +14,9 @@ public sealed record AdapterMethodRegistration
     /// <summary>The tensors of one adapted matrix, in the order a file stores them.</summary>
     public required IReadOnlyList<AdapterTensorSpec> Tensors { get; init; }
 
+    /// <summary>The tensors a file of this config stores per matrix, in file order (<see cref="Tensors"/> less those the config leaves out).</summary>
+    public IReadOnlyList<AdapterTensorSpec> TensorsFor(AdapterConfig config) => Tensors.Where(t => t.IsStored(config)).ToList();
+
     /// <summary>Metadata keys (<see cref="AdapterMetadata.Key"/>) a file of this method must record, besides format, version and method.</summary>
     public required IReadOnlyList<string> MetadataKeys { get; init; }
 

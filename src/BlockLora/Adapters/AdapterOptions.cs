@@ -25,6 +25,12 @@ public record AdapterOptions
     /// <summary>Fan-in for A's Kaiming-uniform bound 1/√fan_in: k/n (default) or k.</summary>
     public InitFanIn InitFanIn { get; init; } = InitFanIn.BlockWidth;
 
+    /// <summary>LoRA-FA: A stays at its initialisation and only B trains (r·d parameters per matrix).</summary>
+    public bool FreezeA { get; init; }
+
+    /// <summary>How A and B start: Kaiming A with B = 0 (default), or PiSSA from W0's top-r singular triplets.</summary>
+    public AdapterInit Init { get; init; } = AdapterInit.Kaiming;
+
     /// <summary>Which matrices of each block are adapted.</summary>
     public AdapterTargets Targets { get; init; } = AdapterTargets.Qkv;
 

@@ -51,8 +51,20 @@ public sealed class AdapterSet : IDisposable
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters() =>
         entries.SelectMany(e => e.Adapter.NamedParameters.Select(p => ($"{e.Matrix.Path}.{p.Name}", p.Parameter)));
 
+    /// <summary>The tensors an optimizer updates and a training checkpoint holds, under their file names: B only with A frozen (LoRA-FA), never PiSSA's A0, B0.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> TrainableNamedParameters() =>
+        entries.SelectMany(e => e.Adapter.TrainableNamedParameters.Select(p => ($"{e.Matrix.Path}.{p.Name}", p.Parameter)));
+
     /// <summary>The tensors an optimizer should update (and nothing of the base model).</summary>
-    public IReadOnlyList<Parameter> TrainableParameters() => NamedParameters().Select(p => p.Parameter).ToList();
+    public IReadOnlyList<Parameter> TrainableParameters() => TrainableNamedParameters().Select(p => p.Parameter).ToList();
+
+    /// <summary>Runs each adapter's initialisation from its slot's frozen layer (PiSSA's SVD of W0); attached and unmerged only.</summary>
+    public void InitializeFromBase()
+    {
+        var attached = slots ?? throw new InvalidOperationException("the adapter set is not attached to a model");
+        if (IsMerged) throw new InvalidOperationException("unmerge the adapter set before initialising it from the base");
+        for (int i = 0; i < entries.Count; i++) entries[i].Adapter.InitializeFromBase(attached[i].Frozen);
+    }
 
     /// <summary>Puts every adapter into its slot of <paramref name="model"/>; all or nothing.</summary>
     public void AttachTo(ClipModel model)

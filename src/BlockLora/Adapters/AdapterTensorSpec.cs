@@ -8,4 +8,10 @@ namespace BlockLora.Adapters;
 public sealed record AdapterTensorSpec(
     string Name,
     Func<AdapterConfig, long, long, long[]> Shape,
-    Func<AdapterConfig, long?[]> ShapeWithoutBase);
+    Func<AdapterConfig, long?[]> ShapeWithoutBase)
+{
+    /// <summary>Whether a config's files hold this tensor (null: always); PiSSA's frozen A0, B0 only with <c>init=pissa</c>.</summary>
+    public Func<AdapterConfig, bool>? StoredWhen { get; init; }
+
+    public bool IsStored(AdapterConfig config) => StoredWhen?.Invoke(config) ?? true;
+}

@@ -17,6 +17,9 @@ public abstract class LowRankAdapter : MethodAdapter
 {
     private Parameter loraA;
     private Parameter loraB;
+    // PiSSA's frozen initial pair: the layer's effective frozen weight is the residual W0 − s·B0·A0 (W0 itself is never written).
+    private Parameter? baseA;
+    private Parameter? baseB;
 
     protected LowRankAdapter(long inFeatures, long outFeatures, int rank, int blocks, double scaling, double dropout, Device? device)
     {
@@ -41,6 +44,12 @@ public abstract class LowRankAdapter : MethodAdapter
     /// <summary>The file suffix of B.</summary>
     public const string UpName = "lora_B";
 
+    /// <summary>The file suffix of PiSSA's frozen initial A0 (the residual is W0 − s·B0·A0).</summary>
+    public const string BaseDownName = "pissa_A0";
+
+    /// <summary>The file suffix of PiSSA's frozen initial B0.</summary>
+    public const string BaseUpName = "pissa_B0";
+
     public override long InFeatures { get; }
     public override long OutFeatures { get; }
     public int Rank { get; }
@@ -56,7 +65,21 @@ public abstract class LowRankAdapter : MethodAdapter
     /// <summary>B [d, r].</summary>
     public Parameter LoraB => loraB;
 
-    public override IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters => [(DownName, loraA), (UpName, loraB)];
+    /// <summary>True when A is frozen at its initialisation (LoRA-FA): only B trains.</summary>
+    public bool FreezeA => !loraA.requires_grad;
+
+    /// <summary>True for a PiSSA adapter: it holds the frozen A0, B0 and its layer computes with the residual W0 − s·B0·A0.</summary>
+    public bool IsPissa => baseA is not null;
+
+    /// <summary>PiSSA's frozen A0 [r, k/n], or null.</summary>
+    public Parameter? BaseA => baseA;
+
+    /// <summary>PiSSA's frozen B0 [d, r], or null.</summary>
+    public Parameter? BaseB => baseB;
+
+    public override IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters =>
+        baseA is null || baseB is null ? [(DownName, loraA), (UpName, loraB)]
+            : [(DownName, loraA), (UpName, loraB), (BaseDownName, baseA), (BaseUpName, baseB)];
 
     public override Device Device => loraA.device;
 
@@ -76,31 +99,36 @@ public abstract class LowRankAdapter : MethodAdapter
         [
             new AdapterTensorSpec(DownName, (c, d, k) => [c.Rank, k / c.Blocks], c => [c.Rank, null]),
             new AdapterTensorSpec(UpName, (c, d, k) => [d, c.Rank], c => [null, c.Rank]),
+            new AdapterTensorSpec(BaseDownName, (c, d, k) => [c.Rank, k / c.Blocks], c => [c.Rank, null]) { StoredWhen = c => c.Init == AdapterInit.Pissa },
+            new AdapterTensorSpec(BaseUpName, (c, d, k) => [d, c.Rank], c => [null, c.Rank]) { StoredWhen = c => c.Init == AdapterInit.Pissa },
         ],
         MetadataKeys = [AdapterMetadata.Key.Rank, AdapterMetadata.Key.Blocks, AdapterMetadata.Key.Alpha, AdapterMetadata.Key.Scaling, AdapterMetadata.Key.Dropout],
-        Cost = (c, d, k) => CostPerMatrix(c.Rank, c.Blocks, d, k),
+        Cost = (c, d, k) => CostPerMatrix(c.Rank, c.Blocks, d, k, c.FreezeA),
         Create = (matrix, config, device) =>
         {
             var adapter = construct(matrix, config, device);
             adapter.Initialize(config.InitFanIn, MatrixSeed(config.Seed, matrix.Path));
+            // PiSSA's A0, B0 start at zero (a zero residual correction) until InitializeFromBase sees W0, or a file fills them.
+            if (config.Init == AdapterInit.Pissa) adapter.AddPissaPair();
+            if (config.FreezeA) adapter.loraA.requires_grad = false;
             return adapter;
         },
         ShapeReason = c => $"rank {c.Rank} (metadata)",
     };
 
     /// <summary>
-    /// r(d + k/n) parameters (B is d×r, the shared A_s is r×(k/n)); per token r·k/n multiply-adds for A_s on the folded
-    /// input plus d·r for B, and (n−1)·k/n additions for the fold. LoRA is n = 1.
+    /// r(d + k/n) trainable parameters (B is d×r, the shared A_s is r×(k/n)), r·d with A frozen (LoRA-FA); per token r·k/n
+    /// multiply-adds for A_s on the folded input plus d·r for B, and (n−1)·k/n additions for the fold. LoRA is n = 1.
     /// </summary>
-    public static AdapterCost CostPerMatrix(int rank, int blocks, long outFeatures, long inFeatures) => new(
-        rank * (outFeatures + inFeatures / blocks),
+    public static AdapterCost CostPerMatrix(int rank, int blocks, long outFeatures, long inFeatures, bool freezeA = false) => new(
+        freezeA ? rank * outFeatures : rank * (outFeatures + inFeatures / blocks),
         rank * (inFeatures / blocks) + outFeatures * rank,
         (blocks - 1) * (inFeatures / blocks));
 
     public override AdapterCost MeasuredCost()
     {
         long[] a = loraA.shape, b = loraB.shape;     // [r, k/n], [d, r]
-        return new AdapterCost(loraA.numel() + loraB.numel(), a[0] * a[1] + b[0] * b[1], InFeatures - a[1]);
+        return new AdapterCost(TrainableNamedParameters.Sum(p => p.Parameter.numel()), a[0] * a[1] + b[0] * b[1], InFeatures - a[1]);
     }
 
     /// <summary>
@@ -117,6 +145,39 @@ public abstract class LowRankAdapter : MethodAdapter
         using var _ = no_grad();
         loraA.copy_(values);
         loraB.zero_();
+    }
+
+    /// <summary>Adds PiSSA's frozen pair A0, B0 (zero until <see cref="InitializeFromBase"/> or a file fills them).</summary>
+    private void AddPissaPair()
+    {
+        baseA ??= NewParameter(zeros(loraA.shape, ScalarType.Float32, loraA.device), requiresGrad: false);
+        baseB ??= NewParameter(zeros(loraB.shape, ScalarType.Float32, loraB.device), requiresGrad: false);
+    }
+
+    /// <summary>
+    /// PiSSA (PEFT's <c>pissa_init</c>): with U S Vh the SVD of M (W0 for LoRA; for Block-LoRA the mean of W0's n column
+    /// blocks, whose top-r part is the best approximation of W0 by B·[A_s … A_s]), A = A0 = diag(√(S_r/s))·Vh_r and
+    /// B = B0 = U_r·diag(√(S_r/s)), so s·B0·A0 is that top-r part and the layer computes with the residual W0 − s·B0·A0.
+    /// A no-op for a non-PiSSA adapter.
+    /// </summary>
+    public override void InitializeFromBase(FrozenLinear layer)
+    {
+        if (baseA is null || baseB is null) return;
+        if (!(Scaling > 0)) throw new ArgumentException($"PiSSA needs a positive scaling s, got {Scaling}");
+        long width = Math.Min(OutFeatures, DownWidth);
+        if (Rank > width) throw new ArgumentException($"PiSSA rank r={Rank} exceeds min(d, k/n)={width} of a {OutFeatures}x{InFeatures} matrix");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var w = layer.Weight.detach().to(ScalarType.Float32, loraA.device);
+        var m = Blocks == 1 ? w : w.reshape(OutFeatures, Blocks, DownWidth).mean([1]);
+        var (u, sv, vh) = linalg.svd(m, fullMatrices: false);
+        var root = sv.narrow(0, 0, Rank).div(Scaling).sqrt();
+        var a0 = vh.narrow(0, 0, Rank).mul(root.unsqueeze(1));
+        var b0 = u.narrow(1, 0, Rank).mul(root.unsqueeze(0));
+        baseA.copy_(a0);
+        baseB.copy_(b0);
+        loraA.copy_(a0);
+        loraB.copy_(b0);
     }
 
     /// <summary>The adapted output: the base output plus the low-rank path, y + s·ΔW·x.</summary>
@@ -148,17 +209,29 @@ public abstract class LowRankAdapter : MethodAdapter
         var down = ProjectDown(input, a);                             // [..., r]
         // Scaling the r-wide intermediate costs r multiplies per token instead of d.
         var up = nn.functional.linear(KeptScalars.Mul(down, Scaling), b);               // [..., d]
+        if (baseA is not null && baseB is not null)
+        {
+            // PiSSA: the residual's share, −s·B0·A0·x (no dropout: it is part of the frozen weight). Computed exactly as the
+            // trained path is, so at step 0 (B = B0, A = A0) in evaluation the difference is exactly zero.
+            var a0 = x.dtype == baseA.dtype ? baseA : baseA.to(x.dtype);
+            var b0 = x.dtype == baseB.dtype ? baseB : baseB.to(x.dtype);
+            var up0 = nn.functional.linear(KeptScalars.Mul(ProjectDown(x, a0), Scaling), b0);
+            up = up.sub(up0);
+        }
         return up.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The dense s·ΔW [d, k] in fp32 (never built during training).</summary>
+    /// <summary>The dense s·ΔW [d, k] in fp32 (never built during training); for PiSSA s·(B·A − B0·A0), the change to the stored W0.</summary>
     public Tensor DeltaWeight()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var b = loraB.detach().to(ScalarType.Float32);
         var dense = DenseDownProjection(loraA.detach().to(ScalarType.Float32));   // [r, k]
-        return KeptScalars.Mul(b.matmul(dense), Scaling).MoveToOuterDisposeScope();
+        var product = b.matmul(dense);
+        if (baseA is not null && baseB is not null)
+            product = product.sub(baseB.detach().matmul(DenseDownProjection(baseA.detach())));   // PiSSA: B·A − B0·A0
+        return KeptScalars.Mul(product, Scaling).MoveToOuterDisposeScope();
     }
 
     /// <summary>The down-projection applied to x [..., k], giving [..., r]; must not build a dense [r, k] matrix.</summary>
@@ -172,6 +245,8 @@ public abstract class LowRankAdapter : MethodAdapter
         if (loraA.device.type == device.type && loraA.device.index == device.index) return;
         loraA = Moved(loraA, device);
         loraB = Moved(loraB, device);
+        if (baseA is not null) baseA = Moved(baseA, device);
+        if (baseB is not null) baseB = Moved(baseB, device);
     }
 
     protected override void Dispose(bool disposing)
@@ -179,6 +254,8 @@ public abstract class LowRankAdapter : MethodAdapter
         if (!disposing) return;
         loraA.Dispose();
         loraB.Dispose();
+        baseA?.Dispose();
+        baseB?.Dispose();
     }
 
     /// <summary>A per-matrix seed (FNV-1a of the path mixed with the config seed), so one matrix's init does not depend on which others are adapted.</summary>
@@ -197,9 +274,9 @@ public abstract class LowRankAdapter : MethodAdapter
         return hash;
     }
 
-    private static Parameter NewParameter(Tensor data)
+    private static Parameter NewParameter(Tensor data, bool requiresGrad = true)
     {
-        var parameter = new Parameter(data, requires_grad: true);
+        var parameter = new Parameter(data, requires_grad: requiresGrad);
         parameter.DetachFromDisposeScope();
         return parameter;
     }

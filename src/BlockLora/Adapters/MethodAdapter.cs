@@ -20,6 +20,14 @@ public abstract class MethodAdapter : IAdapter
     public abstract Tensor MergedWeight(FrozenLinear layer);
     public abstract void MoveTo(Device device);
 
+    /// <summary>The tensors an optimizer updates (those that require gradients): all but LoRA-FA's A and PiSSA's A0, B0.</summary>
+    public IReadOnlyList<(string Name, Parameter Parameter)> TrainableNamedParameters => NamedParameters.Where(p => p.Parameter.requires_grad).ToList();
+
+    /// <summary>Initialisation that needs the frozen layer (PiSSA's SVD of W0); a no-op for most methods. Call before training, unmerged.</summary>
+    public virtual void InitializeFromBase(FrozenLinear layer)
+    {
+    }
+
     /// <summary>The cost measured on the live tensors, independently of <see cref="AdapterMethodRegistration.Cost"/>'s formula.</summary>
     public abstract AdapterCost MeasuredCost();
 

@@ -22,7 +22,7 @@ public static class RunConfigFields
         ["template"] = "template", ["training.template"] = "template",
         ["adapter.rank"] = "rank", ["adapter.blocks"] = "blocks", ["adapter.alpha"] = "alpha", ["adapter.scaling"] = "scaling",
         ["adapter.dropout"] = "dropout", ["adapter.init_fan_in"] = "init-fan-in", ["adapter.targets"] = "targets",
-        ["adapter.encoders"] = "encoders", ["adapter.layers"] = "layers",
+        ["adapter.encoders"] = "encoders", ["adapter.layers"] = "layers", ["adapter.freeze_a"] = "freeze-a", ["adapter.init"] = "init",
         ["training.iterations"] = "iterations", ["training.batch_size"] = "batch-size", ["training.lr"] = "lr",
         ["training.weight_decay"] = "weight-decay", ["training.min_crop_scale"] = "min-crop-scale",
     };
@@ -34,7 +34,7 @@ public static class RunConfigFields
     private static readonly string[] DisplayOrder =
     [
         "dataset", "shots", "seed", "method", "rank", "blocks", "alpha", "lr", "batch-size", "iterations", "targets", "encoders", "layers",
-        "dropout", "template", "min-crop-scale", "weight-decay", "scaling", "init-fan-in", "precision", "device", "classes", "backbone",
+        "dropout", "template", "min-crop-scale", "weight-decay", "scaling", "init-fan-in", "freeze-a", "init", "precision", "device", "classes", "backbone",
     ];
 
     /// <summary>Names in the order tables show them: options in <see cref="DisplayOrder"/>, then config paths alphabetically.</summary>

@@ -32,6 +32,10 @@ public static class RunSettings
         new() { Key = "dropout", Description = "adapter input dropout (training only)", Default = "0.25",
             Apply = (s, v) => s with { Adapter = s.Adapter with { Dropout = Fraction(v, "dropout") } } },
         new() { Key = "init-fan-in", Description = "block (k/n) or full (k): fan-in of A's Kaiming init", Default = "block", Apply = (s, v) => s with { Adapter = s.Adapter with { InitFanIn = InitFanInNames.Parse(v) } } },
+        new() { Key = "freeze-a", Description = "true: LoRA-FA, A stays at its initialisation and only B trains (r·d parameters per matrix)", Default = "false",
+            Apply = (s, v) => s with { Adapter = s.Adapter with { FreezeA = Bool(v, "freeze-a") } } },
+        new() { Key = "init", Description = "kaiming (A Kaiming-uniform, B = 0) or pissa (A, B from W0's top-r singular triplets; the base becomes the residual)", Default = "kaiming",
+            Apply = (s, v) => s with { Adapter = s.Adapter with { Init = AdapterInitNames.Parse(v) } } },
         new() { Key = "targets", Description = "adapted matrices: q,k,v,o,c_fc,c_proj (or all)", Default = "q,k,v", IsList = true,
             Apply = (s, v) => s with { Adapter = s.Adapter with { Targets = AdapterTargetNames.Parse(v) } } },
         new() { Key = "encoders", Description = "vision, text or both", Default = "both", IsList = true, Apply = (s, v) => s with { Adapter = s.Adapter with { Encoders = AdapterEncoderNames.Parse(v) } } },
@@ -111,6 +115,13 @@ public static class RunSettings
 
     private static int Int(string v, string what) =>
         int.TryParse(v.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new ArgumentException($"{what} must be an integer, got '{v}'");
+
+    private static bool Bool(string v, string what) => v.Trim().ToLowerInvariant() switch
+    {
+        "true" or "yes" or "1" => true,
+        "false" or "no" or "0" => false,
+        _ => throw new ArgumentException($"{what} must be true or false, got '{v}'"),
+    };
 
     private static int Positive(string v, string what) => Int(v, what) is var i and > 0 ? i : throw new ArgumentException($"{what} must be positive, got '{v}'");
 

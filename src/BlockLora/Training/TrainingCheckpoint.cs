@@ -22,7 +22,7 @@ public static class TrainingCheckpoint
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
         using var optimizerBytes = tensor(buffer.ToArray(), ScalarType.Byte);
-        var tensors = adapters.NamedParameters().Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter))
+        var tensors = adapters.TrainableNamedParameters().Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter))
             .Append(new KeyValuePair<string, Tensor>(OptimizerKey, optimizerBytes));
         var metadata = new Dictionary<string, string>
         {
@@ -54,7 +54,7 @@ public static class TrainingCheckpoint
                 throw new InvalidDataException($"{path}: checkpoint was made with other settings (data, adapter or training config); remove it or rerun without --resume");
             using (no_grad())
             {
-                foreach (var (name, parameter) in adapters.NamedParameters())
+                foreach (var (name, parameter) in adapters.TrainableNamedParameters())
                 {
                     if (!contents.Tensors.TryGetValue(name, out var saved) || !saved.shape.SequenceEqual(parameter.shape))
                         throw new InvalidDataException($"{path}: tensor '{name}' is missing or has another shape");

@@ -49,8 +49,8 @@ public class AdapterMethodTests
             var config = new AdapterConfig { Method = registration.Method, Rank = 3, Blocks = registration.Method.Blocks(4) };
             using var adapter = registration.Create(matrix, config, null);
             Assert.Equal(registration.Method, adapter.Method);
-            Assert.Equal(registration.Tensors.Select(t => t.Name), adapter.NamedParameters.Select(p => p.Name));
-            foreach (var (spec, (_, parameter)) in registration.Tensors.Zip(adapter.NamedParameters))
+            Assert.Equal(registration.TensorsFor(config).Select(t => t.Name), adapter.NamedParameters.Select(p => p.Name));
+            foreach (var (spec, (_, parameter)) in registration.TensorsFor(config).Zip(adapter.NamedParameters))
                 Assert.Equal(spec.Shape(config, matrix.OutFeatures, matrix.InFeatures), parameter.shape);
             Assert.Equal(registration.Cost(config, matrix.OutFeatures, matrix.InFeatures), adapter.MeasuredCost());
         }

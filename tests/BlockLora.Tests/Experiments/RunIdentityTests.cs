@@ -29,6 +29,8 @@ public class RunIdentityTests
         ["dropout"] = s => s with { Adapter = s.Adapter with { Dropout = 0.1 } },
         ["scaling rule"] = s => s with { Adapter = s.Adapter with { Scaling = ScalingRule.AlphaOverRank } },
         ["init fan-in"] = s => s with { Adapter = s.Adapter with { InitFanIn = InitFanIn.FullWidth } },
+        ["freeze A"] = s => s with { Adapter = s.Adapter with { FreezeA = true } },
+        ["init"] = s => s with { Adapter = s.Adapter with { Init = AdapterInit.Pissa } },
         ["layers"] = s => s with { Adapter = s.Adapter with { Layers = LayerSelection.Parse("0") } },
         ["targets"] = s => s with { Adapter = s.Adapter with { Targets = AdapterTargets.All } },
         ["encoders"] = s => s with { Adapter = s.Adapter with { Encoders = AdapterEncoders.Vision } },
@@ -56,7 +58,7 @@ public class RunIdentityTests
     private static readonly Dictionary<string, string> OtherValues = new()
     {
         ["model"] = Fixtures.ClipTiny("openai-jit.pt"), ["dataset"] = "DTD", ["method"] = "lora", ["shots"] = "8", ["seed"] = "2",
-        ["rank"] = "4", ["blocks"] = "8", ["alpha"] = "2", ["scaling"] = "alpha/r", ["dropout"] = "0.1", ["init-fan-in"] = "full",
+        ["rank"] = "4", ["blocks"] = "8", ["alpha"] = "2", ["scaling"] = "alpha/r", ["dropout"] = "0.1", ["init-fan-in"] = "full", ["freeze-a"] = "true", ["init"] = "pissa",
         ["targets"] = "v,o", ["encoders"] = "vision", ["layers"] = "0-1", ["iterations"] = "7", ["iterations-per-shot"] = "3", ["iterations-base"] = "5", ["batch-size"] = "16", ["lr"] = "1e-3",
         ["weight-decay"] = "0", ["template"] = "itap of a {}.", ["classes"] = "base", ["min-crop-scale"] = "0.5", ["device"] = "cuda", ["precision"] = "bf16",
         // These never change what a run computes: the same id, so a rerun with them changed finds the finished run.
