@@ -31,12 +31,14 @@ public static class AdapterMetadata
         public const string Seed = "seed";
         public const string BaseFingerprint = "base_fingerprint";
         public const string Parameters = "parameters";
+        /// <summary>"true" on a DoRA file; absent otherwise, so files without DoRA stay as they were.</summary>
+        public const string Dora = "dora";
     }
 
     /// <summary>Keys this library writes; caller provenance may not reuse them.</summary>
     public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(
         [
-            Key.Format, Key.Version, Key.Method, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters,
+            Key.Format, Key.Version, Key.Method, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters, Key.Dora,
             .. AdapterMethodRegistry.All.SelectMany(r => r.MetadataKeys),
         ],
         StringComparer.Ordinal);
@@ -61,6 +63,7 @@ public static class AdapterMetadata
             [Key.BaseFingerprint] = BaseFingerprint.Of(baseConfig),
             [Key.Parameters] = parameterCount.ToString(CultureInfo.InvariantCulture),
         };
+        if (config.Dora) metadata[Key.Dora] = "true";
         foreach (var (key, value) in provenance ?? new Dictionary<string, string>())
         {
             if (ReservedKeys.Contains(key)) throw new ArgumentException($"provenance key '{key}' is reserved for the adapter's own metadata");
@@ -104,6 +107,8 @@ public static class AdapterMetadata
                 // Provenance keys: optional, so files written by other tools still load.
                 InitFanIn = metadata.TryGetValue(Key.InitFanIn, out var fan) ? InitFanInNames.Parse(fan) : Adapters.InitFanIn.BlockWidth,
             };
+            if (metadata.TryGetValue(Key.Dora, out var dora))
+                config = config with { Dora = dora == "true" ? true : dora == "false" ? false : throw new AdapterFileException($"{source}: metadata '{Key.Dora}' is '{dora}', not true or false") };
             if (metadata.TryGetValue(Key.Seed, out var seed)) config = config with { Seed = ParseLong(seed, Key.Seed, source) };
             config.Validate();
             return config;

@@ -27,7 +27,7 @@ public static class ParameterAccounting
     public static ParameterTable FromConfig(ClipConfig clip, AdapterConfig config)
     {
         var matrices = config.SelectMatrices(clip);
-        var rule = AdapterMethodRegistry.For(config.Method).Cost;
+        var rule = AdapterMethodRegistry.For(config).Cost;
         return Tabulate(config, matrices.Select(m => (m, rule(config, m.OutFeatures, m.InFeatures))));
     }
 

@@ -97,6 +97,8 @@ public sealed record RunIdentity(string Json, string Id)
                 ["encoders"] = AdapterEncoderNames.Format(a.Encoders),
                 ["layers"] = a.Layers.ToString(),
             };
+            // Only when set, so that every run without DoRA keeps the id it had before DoRA existed.
+            if (a.Dora) ((JsonObject)config["adapter"]!)["dora"] = true;
             config["training"] = new JsonObject
             {
                 ["iterations"] = spec.Iterations,

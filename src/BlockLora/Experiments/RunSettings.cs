@@ -32,6 +32,8 @@ public static class RunSettings
         new() { Key = "dropout", Description = "adapter input dropout (training only)", Default = "0.25",
             Apply = (s, v) => s with { Adapter = s.Adapter with { Dropout = Fraction(v, "dropout") } } },
         new() { Key = "init-fan-in", Description = "block (k/n) or full (k): fan-in of A's Kaiming init", Default = "block", Apply = (s, v) => s with { Adapter = s.Adapter with { InitFanIn = InitFanInNames.Parse(v) } } },
+        new() { Key = "dora", Description = "true or false: DoRA on top of the method's update (lora: DoRA, block-lora: Block-DoRA), a trained magnitude per output row", Default = "false",
+            Apply = (s, v) => s with { Adapter = s.Adapter with { Dora = Bool(v, "dora") } } },
         new() { Key = "targets", Description = "adapted matrices: q,k,v,o,c_fc,c_proj (or all)", Default = "q,k,v", IsList = true,
             Apply = (s, v) => s with { Adapter = s.Adapter with { Targets = AdapterTargetNames.Parse(v) } } },
         new() { Key = "encoders", Description = "vision, text or both", Default = "both", IsList = true, Apply = (s, v) => s with { Adapter = s.Adapter with { Encoders = AdapterEncoderNames.Parse(v) } } },
@@ -111,6 +113,13 @@ public static class RunSettings
 
     private static int Int(string v, string what) =>
         int.TryParse(v.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new ArgumentException($"{what} must be an integer, got '{v}'");
+
+    private static bool Bool(string v, string what) => v.Trim().ToLowerInvariant() switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new ArgumentException($"{what} must be true or false, got '{v}'"),
+    };
 
     private static int Positive(string v, string what) => Int(v, what) is var i and > 0 ? i : throw new ArgumentException($"{what} must be positive, got '{v}'");
 
