@@ -46,6 +46,7 @@ public class ParameterAccountingTests(ITestOutputHelper output)
         var table = ParameterAccounting.FromConfig(ClipConfig.VitB16, config);
         Assert.Equal(expected, table.Total.Parameters);
         Assert.Equal(ParameterAccounting.FromConfig(ClipConfig.VitB16, config with { Dora = false }).Total.Parameters + 46_080, table.Total.Parameters);
+        Assert.StartsWith(method.Label(r, n, dora: true), table.ToString());
         output.WriteLine(table.ToString());
     }
 
