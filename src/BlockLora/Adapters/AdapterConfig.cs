@@ -43,6 +43,9 @@ public sealed record AdapterConfig : AdapterOptions
         if (Method == AdapterMethod.Lora && Blocks != 1)
             throw new ArgumentException($"LoRA has a single block (n=1), got n={Blocks}; use Block-LoRA for n > 1");
         if (!double.IsFinite(Alpha)) throw new ArgumentException($"alpha must be finite, got {Alpha.ToString(CultureInfo.InvariantCulture)}");
+        // DoRA's magnitude starts at the norm of the frozen weight; PiSSA replaces that weight by a residual, and neither
+        // paper nor PEFT defines which norm the magnitude should then start from.
+        if (Dora && Init == AdapterInit.Pissa) throw new ArgumentException("--dora with --init pissa is not defined (DoRA's magnitude starts at the norm of W0, which PiSSA replaces by a residual); use one of them");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout.ToString(CultureInfo.InvariantCulture)}");
         if ((Targets & ~AdapterTargets.All) != 0) throw new ArgumentException($"unknown target flags {(int)Targets}");
         if ((Encoders & ~AdapterEncoders.Both) != 0) throw new ArgumentException($"unknown encoder flags {(int)Encoders}");

@@ -19,7 +19,7 @@ public static class AdapterFile
     /// <summary>Writes the set's tensors (fp32) and config atomically; <paramref name="provenance"/> adds keys such as dataset, shots, iterations, commit.</summary>
     public static void Save(string path, AdapterSet set, IReadOnlyDictionary<string, string>? provenance = null)
     {
-        var registration = AdapterMethodRegistry.For(set.Config.Method);
+        var registration = AdapterMethodRegistry.For(set.Config);
         var named = set.Matrices
             .SelectMany(m => registration.TensorsFor(set.Config).Select(t => (Name: $"{m.Path}.{t.Name}", Parameter: ParameterNamed(set.Adapters[m.Path], t.Name, m.Path))))
             .ToList();
@@ -125,7 +125,7 @@ public static class AdapterFile
         using var contents = Read(path, clip);
         var config = contents.Config;
         var matrices = Fit(contents, clip);
-        var registration = AdapterMethodRegistry.For(config.Method);
+        var registration = AdapterMethodRegistry.For(config);
         var created = new List<(AdaptedMatrix, MethodAdapter)>(matrices.Count);
         try
         {
@@ -136,6 +136,7 @@ public static class AdapterFile
                 var adapter = registration.Create(matrix, config, device);
                 created.Add((matrix, adapter));
                 foreach (var (name, parameter) in adapter.NamedParameters) parameter.copy_(tensors[name]);
+                adapter.ParametersAssigned();
             }
             return new AdapterSet(config, clip, created);
         }
@@ -180,7 +181,7 @@ public static class AdapterFile
             throw new AdapterFileException($"{path}: {e.Message}", e);
         }
 
-        var specs = AdapterMethodRegistry.For(config.Method).TensorsFor(config);
+        var specs = AdapterMethodRegistry.For(config).TensorsFor(config);
         string first = "." + specs[0].Name;
         string selection = $"targets {AdapterTargetNames.Format(config.Targets)}, encoders {AdapterEncoderNames.Format(config.Encoders)}, layers {config.Layers}";
         var expected = new HashSet<string>(matrices.Select(m => m.Path), StringComparer.Ordinal);
@@ -207,7 +208,7 @@ public static class AdapterFile
     /// <summary>Groups tensors by module path into the method's named tensors and checks what needs no base: names, completeness, the shape the metadata fixes, dtype, finiteness.</summary>
     private static List<(string, IReadOnlyDictionary<string, Tensor>)> GroupTensors(IReadOnlyDictionary<string, Tensor> tensors, AdapterConfig config, string path, HashSet<Tensor> kept)
     {
-        var registration = AdapterMethodRegistry.For(config.Method);
+        var registration = AdapterMethodRegistry.For(config);
         var specs = registration.TensorsFor(config);
         var byPath = new Dictionary<string, Dictionary<string, Tensor>>(StringComparer.Ordinal);
         var order = new List<string>();

@@ -32,7 +32,7 @@ public static class AdapterInjector
     public static AdapterSet Create(ClipConfig clip, AdapterConfig config, Device? device = null)
     {
         var matrices = config.SelectMatrices(clip);
-        var registration = AdapterMethodRegistry.For(config.Method);
+        var registration = AdapterMethodRegistry.For(config);
         var created = new List<(AdaptedMatrix, MethodAdapter)>(matrices.Count);
         try
         {

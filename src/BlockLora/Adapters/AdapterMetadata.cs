@@ -35,12 +35,14 @@ public static class AdapterMetadata
         public const string FreezeA = "freeze_a";
         /// <summary>"pissa" when the base was residualised (the file then holds A0, B0); absent for the default init.</summary>
         public const string Init = "init";
+        /// <summary>"true" on a DoRA file; absent otherwise, so files without DoRA stay as they were.</summary>
+        public const string Dora = "dora";
     }
 
     /// <summary>Keys this library writes; caller provenance may not reuse them.</summary>
     public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(
         [
-            Key.Format, Key.Version, Key.Method, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters, Key.FreezeA, Key.Init,
+            Key.Format, Key.Version, Key.Method, Key.Targets, Key.Encoders, Key.Layers, Key.InitFanIn, Key.Seed, Key.BaseFingerprint, Key.Parameters, Key.FreezeA, Key.Init, Key.Dora,
             .. AdapterMethodRegistry.All.SelectMany(r => r.MetadataKeys),
         ],
         StringComparer.Ordinal);
@@ -67,6 +69,7 @@ public static class AdapterMetadata
         };
         if (config.FreezeA) metadata[Key.FreezeA] = "true";
         if (config.Init != AdapterInit.Kaiming) metadata[Key.Init] = AdapterInitNames.Format(config.Init);
+        if (config.Dora) metadata[Key.Dora] = "true";
         foreach (var (key, value) in provenance ?? new Dictionary<string, string>())
         {
             if (ReservedKeys.Contains(key)) throw new ArgumentException($"provenance key '{key}' is reserved for the adapter's own metadata");
@@ -113,6 +116,8 @@ public static class AdapterMetadata
             if (metadata.TryGetValue(Key.FreezeA, out var freezeA))
                 config = config with { FreezeA = bool.TryParse(freezeA, out bool frozen) ? frozen : throw new AdapterFileException($"{source}: metadata '{Key.FreezeA}' is '{freezeA}', not true or false") };
             if (metadata.TryGetValue(Key.Init, out var init)) config = config with { Init = AdapterInitNames.Parse(init) };
+            if (metadata.TryGetValue(Key.Dora, out var dora))
+                config = config with { Dora = dora == "true" ? true : dora == "false" ? false : throw new AdapterFileException($"{source}: metadata '{Key.Dora}' is '{dora}', not true or false") };
             if (metadata.TryGetValue(Key.Seed, out var seed)) config = config with { Seed = ParseLong(seed, Key.Seed, source) };
             config.Validate();
             return config;

@@ -71,6 +71,18 @@ public static class AdapterMethods
         _ => throw Unknown(method),
     };
 
+    /// <summary>
+    /// <see cref="Label(AdapterMethod, int, int)"/> with DoRA on top when <paramref name="dora"/>: "DoRA r=2",
+    /// "Block-DoRA r=2 n=4"; without DoRA exactly the plain label.
+    /// </summary>
+    public static string Label(this AdapterMethod method, int rank, int blocks, bool dora) => !dora ? method.Label(rank, blocks) : method switch
+    {
+        AdapterMethod.ZeroShot => "zero-shot",
+        AdapterMethod.Lora => $"DoRA r={rank}",
+        AdapterMethod.BlockLora => $"Block-DoRA r={rank} n={blocks}",
+        _ => throw Unknown(method),
+    };
+
     /// <summary>"zero-shot", "LoRA", "Block-LoRA": the display name of the method alone.</summary>
     public static string DisplayName(this AdapterMethod method) => method switch
     {

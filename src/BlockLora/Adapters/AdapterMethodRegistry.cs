@@ -5,6 +5,10 @@ public static class AdapterMethodRegistry
 {
     public static readonly IReadOnlyList<AdapterMethodRegistration> All = [LoraAdapter.Registration, BlockLoraAdapter.Registration];
 
+    /// <summary>The registration a config's adapters use: its method's, decorated by DoRA (<see cref="DoraAdapter.Decorate"/>) when <see cref="AdapterOptions.Dora"/> is set.</summary>
+    public static AdapterMethodRegistration For(AdapterConfig config) =>
+        config.Dora ? DoraAdapter.Decorate(For(config.Method)) : For(config.Method);
+
     /// <summary>The registration of <paramref name="method"/>; zero-shot has none, since it has no adapter.</summary>
     public static AdapterMethodRegistration For(AdapterMethod method) =>
         All.FirstOrDefault(r => r.Method == method)

@@ -40,6 +40,9 @@ public record AdapterOptions
     /// <summary>Which blocks of each adapted tower are adapted: one selection for every adapted tower (its indices must exist in each), or one per tower.</summary>
     public LayerSelection Layers { get; init; } = LayerSelection.All;
 
+    /// <summary>DoRA on top of the method's ΔW (<see cref="DoraAdapter"/>): LoRA becomes DoRA, Block-LoRA Block-DoRA; adds a magnitude m [d] per matrix.</summary>
+    public bool Dora { get; init; }
+
     /// <summary>Just these options, whatever record holds them (an <see cref="AdapterConfig"/> without its method and seed).</summary>
     public AdapterOptions ToOptions() => new(this);
 }

@@ -31,6 +31,16 @@ public abstract class MethodAdapter : IAdapter
     /// <summary>The cost measured on the live tensors, independently of <see cref="AdapterMethodRegistration.Cost"/>'s formula.</summary>
     public abstract AdapterCost MeasuredCost();
 
+    /// <summary>Told that every tensor of <see cref="NamedParameters"/> was just copied in (a load); DoRA then keeps its file's magnitude instead of initialising it from W0.</summary>
+    public virtual void ParametersAssigned()
+    {
+    }
+
+    /// <summary>See <see cref="IAdapter.Attached"/>; nothing for methods whose init needs no base.</summary>
+    public virtual void Attached(FrozenLinear layer)
+    {
+    }
+
     public void Dispose()
     {
         Dispose(true);

@@ -7,7 +7,8 @@ namespace BlockLora.Adapters;
 /// Counts adapter parameters and per-token costs two independent ways: by formula from a
 /// <see cref="ClipConfig"/> alone (no weights; the method's registered rule), and from the live tensors of an <see cref="AdapterSet"/>.
 /// The two must agree; for ViT-B/16 with q,k,v in every layer of both encoders the formula gives
-/// 46,080·r·(1+1/n) (r = 2: LoRA 184,320; Block-LoRA n = 8: 103,680).
+/// 46,080·r·(1+1/n) (r = 2: LoRA 184,320; Block-LoRA n = 8: 103,680); DoRA adds d per matrix, 46,080 (DoRA r = 2:
+/// 230,400; Block-DoRA r = 2, n = 8: 149,760).
 /// </summary>
 public static class ParameterAccounting
 {
@@ -27,7 +28,7 @@ public static class ParameterAccounting
     public static ParameterTable FromConfig(ClipConfig clip, AdapterConfig config)
     {
         var matrices = config.SelectMatrices(clip);
-        var rule = AdapterMethodRegistry.For(config.Method).Cost;
+        var rule = AdapterMethodRegistry.For(config).Cost;
         return Tabulate(config, matrices.Select(m => (m, rule(config, m.OutFeatures, m.InFeatures))));
     }
 
@@ -49,7 +50,7 @@ public static class ParameterAccounting
             .OrderBy(g => AdapterEncoderNames.Singles.ToList().IndexOf(g.Key))
             .Select(g => Sum(AdapterEncoderNames.Format(g.Key), "all", g.ToList(), ""))
             .ToList();
-        return new ParameterTable(config.Method, config.Rank, config.Blocks, rows, encoderTotals, Sum("all", "all", list, ""));
+        return new ParameterTable(config.Method, config.Rank, config.Blocks, rows, encoderTotals, Sum("all", "all", list, ""), config.Dora);
     }
 
     private static ParameterRow Sum(string encoder, string target, List<(AdaptedMatrix Matrix, AdapterCost Cost)> part, string shape) =>

@@ -13,7 +13,8 @@ public sealed record ParameterTable(
     int Blocks,
     IReadOnlyList<ParameterRow> Rows,
     IReadOnlyList<ParameterRow> EncoderTotals,
-    ParameterRow Total)
+    ParameterRow Total,
+    bool Dora = false)
 {
     /// <summary>Rows, then encoder subtotals, then the total: the order a printed table uses.</summary>
     public IEnumerable<ParameterRow> AllRows() => Rows.Concat(EncoderTotals).Append(Total);
@@ -30,7 +31,8 @@ public sealed record ParameterTable(
         }).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, lines.Count == 0 ? 0 : lines.Max(l => l[i].Length))).ToArray();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{AdapterMethods.Format(Method)} r={Rank} n={Blocks}");
+        // Without DoRA the heading is what it always was; with it, the DoRA label ("DoRA r=2", "Block-DoRA r=2 n=8").
+        text.AppendLine(Dora ? Method.Label(Rank, Blocks, dora: true) : $"{AdapterMethods.Format(Method)} r={Rank} n={Blocks}");
         text.AppendLine(Row(header, widths));
         foreach (var line in lines) text.AppendLine(Row(line, widths));
         return text.ToString().TrimEnd();

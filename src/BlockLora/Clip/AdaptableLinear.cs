@@ -55,6 +55,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         if (adapter.InFeatures != InFeatures || adapter.OutFeatures != OutFeatures)
             throw new ArgumentException($"adapter is {adapter.OutFeatures}x{adapter.InFeatures} but the layer is {OutFeatures}x{InFeatures}");
         Adapter = adapter;
+        adapter.Attached(Frozen);
     }
 
     /// <summary>Removes the adapter (unmerging first), returning it to the caller, who owns it.</summary>

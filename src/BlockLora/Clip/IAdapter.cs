@@ -32,6 +32,14 @@ public interface IAdapter : IDisposable
     /// <summary>Trainable tensors by their adapter-file suffix (<c>lora_A</c>, <c>lora_B</c> for the low-rank methods).</summary>
     IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters { get; }
 
+    /// <summary>
+    /// Called by the slot when the adapter is attached to <paramref name="layer"/>: a method whose fresh state depends on
+    /// W0 (DoRA's magnitude ‖W0‖) initialises it here; tensors already loaded or set stay as they are.
+    /// </summary>
+    void Attached(FrozenLinear layer)
+    {
+    }
+
     /// <summary>Moves the adapter's tensors to a device (adapters are not registered children of the slot).</summary>
     void MoveTo(Device device);
 }

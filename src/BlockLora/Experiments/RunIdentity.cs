@@ -97,9 +97,10 @@ public sealed record RunIdentity(string Json, string Id)
                 ["encoders"] = AdapterEncoderNames.Format(a.Encoders),
                 ["layers"] = a.Layers.ToString(),
             };
-            // Only when not the default, so that every run from before these options keeps its id.
+            // Only when not the default, so that every run from before these options (LoRA-FA, PiSSA, DoRA) keeps its id.
             if (a.FreezeA) ((JsonObject)config["adapter"]!)["freeze_a"] = true;
             if (a.Init != AdapterInit.Kaiming) ((JsonObject)config["adapter"]!)["init"] = AdapterInitNames.Format(a.Init);
+            if (a.Dora) ((JsonObject)config["adapter"]!)["dora"] = true;
             config["training"] = new JsonObject
             {
                 ["iterations"] = spec.Iterations,

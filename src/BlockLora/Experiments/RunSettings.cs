@@ -36,6 +36,8 @@ public static class RunSettings
             Apply = (s, v) => s with { Adapter = s.Adapter with { FreezeA = Bool(v, "freeze-a") } } },
         new() { Key = "init", Description = "kaiming (A Kaiming-uniform, B = 0) or pissa (A, B from W0's top-r singular triplets; the base becomes the residual)", Default = "kaiming",
             Apply = (s, v) => s with { Adapter = s.Adapter with { Init = AdapterInitNames.Parse(v) } } },
+        new() { Key = "dora", Description = "true or false: DoRA on top of the method's update (lora: DoRA, block-lora: Block-DoRA), a trained magnitude per output row", Default = "false",
+            Apply = (s, v) => s with { Adapter = s.Adapter with { Dora = Bool(v, "dora") } } },
         new() { Key = "targets", Description = "adapted matrices: q,k,v,o,c_fc,c_proj (or all)", Default = "q,k,v", IsList = true,
             Apply = (s, v) => s with { Adapter = s.Adapter with { Targets = AdapterTargetNames.Parse(v) } } },
         new() { Key = "encoders", Description = "vision, text or both", Default = "both", IsList = true, Apply = (s, v) => s with { Adapter = s.Adapter with { Encoders = AdapterEncoderNames.Parse(v) } } },

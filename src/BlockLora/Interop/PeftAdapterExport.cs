@@ -14,7 +14,8 @@ namespace BlockLora.Interop;
 /// ΔW = s·B·[A_s, …, A_s]: <c>lora_A</c> is A_s tiled n times along the input (more numbers on disk, identical
 /// outputs), and n and A_s's shape per input width are kept in the safetensors metadata so an import can restore it. PEFT's scaling is
 /// the adapter's: alpha/√r is <c>use_rslora: true</c>, alpha/r is false. <c>target_modules</c> lists the adapted
-/// modules by full name, so per-encoder layer selections are kept exactly.
+/// modules by full name, so per-encoder layer selections are kept exactly. A DoRA adapter (<see cref="AdapterOptions.Dora"/>)
+/// adds <c>use_dora: true</c> and each matrix's magnitude as <c>&lt;module&gt;.lora_magnitude_vector</c> [out].
 /// </summary>
 public static class PeftAdapterExport
 {
@@ -53,6 +54,12 @@ public static class PeftAdapterExport
                 tensors.Add(new(PeftNames.LoraA(module), dense.contiguous()));
                 tensors.Add(new(PeftNames.LoraB(module), b.contiguous()));
                 parameters += dense.numel() + b.numel();
+                if (config.Dora)
+                {
+                    var magnitude = pair[DoraAdapter.MagnitudeName];
+                    tensors.Add(new(PeftNames.LoraMagnitude(module), magnitude.contiguous()));
+                    parameters += magnitude.numel();
+                }
             }
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -61,6 +68,7 @@ public static class PeftAdapterExport
                 ["blora.blocks"] = config.Blocks.ToString(CultureInfo.InvariantCulture),
                 ["blora.source"] = Path.GetFileName(adapterPath),
             };
+            if (config.Dora) metadata["blora.dora"] = "true";
             if (config.Blocks > 1) metadata[BlockShapesKey] = BlockShapes(blockShapes);
             SafeTensorsFile.Save(Path.Combine(staging, PeftNames.WeightsFileName), tensors, metadata);
             File.WriteAllText(Path.Combine(staging, PeftNames.ConfigFileName), Config(config, modules, model).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -84,7 +92,7 @@ public static class PeftAdapterExport
     {
         var targets = new JsonArray();
         foreach (var m in modules.Order(StringComparer.Ordinal)) targets.Add(m);
-        return new JsonObject
+        var json = new JsonObject
         {
             ["peft_type"] = "LORA",
             ["task_type"] = null,
@@ -105,5 +113,8 @@ public static class PeftAdapterExport
             ["rank_pattern"] = new JsonObject(),
             ["alpha_pattern"] = new JsonObject(),
         };
+        // Only for DoRA (Block-DoRA exports as its exact DoRA equivalent), so a LoRA export's config is what it was.
+        if (config.Dora) json["use_dora"] = true;
+        return json;
     }
 }

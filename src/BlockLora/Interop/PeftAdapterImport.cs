@@ -44,6 +44,13 @@ public static class PeftAdapterImport
         catch (FormatException e) { throw new InvalidDataException(e.Message.StartsWith(weights, StringComparison.Ordinal) ? e.Message : $"{weights}: {e.Message}"); }
         try
         {
+            if (peft.UseDora)
+            {
+                string configFile = Path.Combine(peftDir, PeftNames.ConfigFileName);
+                throw new InvalidDataException(raw.Tensors.Keys.Any(PeftNames.IsMagnitude)
+                    ? $"{configFile}: use_dora is true; importing a PEFT DoRA adapter is not supported yet (blora exports DoRA; train with --dora instead)"
+                    : $"{configFile}: use_dora is true but {PeftNames.WeightsFileName} holds no lora_magnitude_vector; a DoRA adapter needs its magnitudes");
+            }
             var pairs = Pairs(raw.Tensors, weights, peft, clip);
             var config = AdapterConfigOf(pairs, peft, clip, weights);
             int blocks = options.DetectBlocks ? TiledBlocks(pairs.Select(p => p.A).ToArray()) : 1;
@@ -78,7 +85,7 @@ public static class PeftAdapterImport
     }
 
     /// <summary>What <c>adapter_config.json</c> says, with everything this project cannot represent refused.</summary>
-    private sealed record PeftConfig(int Rank, double Alpha, double Dropout, bool RsLora, JsonElement Targets, string BaseModel, string Path);
+    private sealed record PeftConfig(int Rank, double Alpha, double Dropout, bool RsLora, JsonElement Targets, string BaseModel, string Path, bool UseDora = false);
 
     private static PeftConfig ReadConfig(string dir)
     {
@@ -108,7 +115,6 @@ public static class PeftAdapterImport
             _ => true,
         };
         if (Str("peft_type") is var type && type != "LORA") throw new InvalidDataException($"{path}: peft_type is '{type ?? "missing"}'; only LORA adapters can be imported");
-        if (Flag("use_dora")) throw new InvalidDataException($"{path}: use_dora is true; DoRA (a learned magnitude per column) has no Block-LoRA or LoRA equivalent here");
         if (Flag("lora_bias")) throw new InvalidDataException($"{path}: lora_bias is true; a bias on lora_B is not represented here");
         if (Flag("fan_in_fan_out")) throw new InvalidDataException($"{path}: fan_in_fan_out is true (Conv1D-style weights); CLIP's layers are Linear");
         if (NonEmpty("modules_to_save")) throw new InvalidDataException($"{path}: modules_to_save is set; fully trained extra modules are not an adapter this project stores");
@@ -122,7 +128,7 @@ public static class PeftAdapterImport
                         throw new InvalidDataException($"{path}: {key} gives '{entry.Name}' its own value ({entry.Value}); per-layer ranks and alphas are not represented here");
         double dropout = root.TryGetProperty("lora_dropout", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : 0;
         var targets = root.TryGetProperty("target_modules", out var t) ? t : default;
-        return new PeftConfig(rank, alpha, dropout, Flag("use_rslora"), targets, Str("base_model_name_or_path") ?? "", path);
+        return new PeftConfig(rank, alpha, dropout, Flag("use_rslora"), targets, Str("base_model_name_or_path") ?? "", path, Flag("use_dora"));
     }
 
     private sealed record Pair(string Path, string Module, Tensor A, Tensor B);

@@ -17,6 +17,18 @@ public static partial class PeftNames
     public static string LoraA(string hfModule) => $"{Prefix}{hfModule}.lora_A.weight";
     public static string LoraB(string hfModule) => $"{Prefix}{hfModule}.lora_B.weight";
 
+    /// <summary>
+    /// DoRA's magnitude [out]: PEFT saves <c>lora_magnitude_vector</c> without <c>.weight</c> (peft
+    /// <c>tuners/lora/model.py</c> <c>_remap_adapter_state_dict_for_load</c> appends it on load).
+    /// </summary>
+    public static string LoraMagnitude(string hfModule) => $"{Prefix}{hfModule}.lora_magnitude_vector";
+
+    /// <summary>Whether a key is a DoRA magnitude vector (with or without the adapter name or <c>.weight</c>).</summary>
+    public static bool IsMagnitude(string key) => MagnitudeKey().IsMatch(key);
+
+    [GeneratedRegex(@"^base_model\.model\..+\.lora_magnitude_vector(\.[A-Za-z0-9_\-]+)?(\.weight)?$")]
+    private static partial Regex MagnitudeKey();
+
     /// <summary>A LoRA tensor key split into module and A/B, with or without the adapter-name segment; null for any other key.</summary>
     public static (string Module, char Matrix)? Parse(string key)
     {

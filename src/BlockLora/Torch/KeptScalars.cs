@@ -18,6 +18,20 @@ internal static class KeptScalars
         return a.add(b, one);
     }
 
+    /// <summary>a − b.</summary>
+    public static Tensor Sub(Tensor a, Tensor b)
+    {
+        using var minusOne = (-1).ToScalar();
+        return a.add(b, minusOne);
+    }
+
+    /// <summary>a + c for a scalar c.</summary>
+    public static Tensor AddScalar(Tensor a, double c)
+    {
+        using var scalar = c.ToScalar();
+        return a.add(scalar);
+    }
+
     public static Tensor Mul(Tensor a, double factor)
     {
         using var scalar = factor.ToScalar();

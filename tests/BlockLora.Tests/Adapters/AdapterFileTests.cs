@@ -15,6 +15,8 @@ public class AdapterFileTests(TempDirectory temp) : IClassFixture<TempDirectory>
     public static TheoryData<AdapterConfig> RoundTrips => new()
     {
         new AdapterConfig(),
+        new AdapterConfig { Dora = true },
+        new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 4, Dora = true, Targets = AdapterTargets.All },
         new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 8, Rank = 4, Alpha = 2.5, Scaling = ScalingRule.AlphaOverRank, Dropout = 0.1 },
         new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 2, Targets = AdapterTargets.All, Encoders = AdapterEncoders.Vision, Layers = LayerSelection.Parse("1"), InitFanIn = InitFanIn.FullWidth, Seed = 42 },
     };
@@ -55,7 +57,14 @@ public class AdapterFileTests(TempDirectory temp) : IClassFixture<TempDirectory>
         Assert.Equal(config.Layers.ToString(), contents.Metadata["layers"]);
         Assert.Equal("eurosat", contents.Metadata["dataset"]);
         Assert.Equal(BaseFingerprint.Of(clip), contents.Metadata["base_fingerprint"]);
-        Assert.Equal(2 * loaded.Count, contents.Tensors.Count);
+        // A and B per matrix, and DoRA's magnitude; only a DoRA file records dora.
+        Assert.Equal((config.Dora ? 3 : 2) * loaded.Count, contents.Tensors.Count);
+        Assert.Equal(config.Dora, contents.Metadata.TryGetValue("dora", out var dora) && dora == "true");
+        if (config.Dora)
+        {
+            foreach (var (name, parameter) in loaded.NamedParameters().Where(p => p.Name.EndsWith(".lora_magnitude", StringComparison.Ordinal)))
+                Assert.True(TinyClip.BitIdentical(contents.Tensors[name], parameter.detach()));
+        }
         foreach (var t in contents.Tensors.Values) t.Dispose();
     }
 

@@ -177,4 +177,13 @@ public class FreezeAPissaTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => new AdapterConfig { Init = AdapterInit.Pissa, Alpha = 0 }.Validate());
         Assert.Contains("pissa", e.Message);
     }
+
+    [Fact]
+    public void Dora_with_pissa_is_refused_with_one_line()
+    {
+        var config = new AdapterConfig { Method = AdapterMethod.Lora, Dora = true, Init = AdapterInit.Pissa };
+        var error = Assert.Throws<ArgumentException>(config.Validate);
+        Assert.Contains("--dora with --init pissa", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
 }

@@ -13,6 +13,8 @@ public class MergeTests(ITestOutputHelper output)
     public static TheoryData<AdapterConfig> Configs => new()
     {
         new AdapterConfig(),
+        new AdapterConfig { Dora = true },
+        new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 4, Dora = true, Targets = AdapterTargets.All },
         new AdapterConfig { Rank = 4, Scaling = ScalingRule.AlphaOverRank, Alpha = 8 },
         new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 2 },
         new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 8, Targets = AdapterTargets.Attention },

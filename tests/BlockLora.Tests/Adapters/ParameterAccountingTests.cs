@@ -35,6 +35,21 @@ public class ParameterAccountingTests(ITestOutputHelper output)
         output.WriteLine(table.ToString());
     }
 
+    // DoRA adds a magnitude of d values per matrix: 46,080 for q,k,v at ViT-B/16, so 230,400 for DoRA r = 2 and
+    // 149,760 for Block-DoRA r = 2, n = 8.
+    [Theory]
+    [InlineData(AdapterMethod.Lora, 2, 1, 230_400)]
+    [InlineData(AdapterMethod.BlockLora, 2, 8, 149_760)]
+    public void ViT_B16_counts_DoRA_as_the_method_plus_d_per_matrix(AdapterMethod method, int r, int n, long expected)
+    {
+        var config = new AdapterConfig { Method = method, Rank = r, Blocks = n, Dora = true };
+        var table = ParameterAccounting.FromConfig(ClipConfig.VitB16, config);
+        Assert.Equal(expected, table.Total.Parameters);
+        Assert.Equal(ParameterAccounting.FromConfig(ClipConfig.VitB16, config with { Dora = false }).Total.Parameters + 46_080, table.Total.Parameters);
+        Assert.StartsWith(method.Label(r, n, dora: true), table.ToString());
+        output.WriteLine(table.ToString());
+    }
+
     [Fact]
     public void ViT_B16_table_has_a_row_per_encoder_and_target()
     {
@@ -53,6 +68,8 @@ public class ParameterAccountingTests(ITestOutputHelper output)
     public static TheoryData<ClipConfig, AdapterConfig> Cases => new()
     {
         { TinyClip.Config(), new AdapterConfig() },
+        { TinyClip.Config(), new AdapterConfig { Dora = true } },
+        { TinyClip.Config(), new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 4, Dora = true, Targets = AdapterTargets.All } },
         { TinyClip.Config(), new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 4, Rank = 3, Targets = AdapterTargets.All } },
         { TinyClip.Config(visionWidth: 64, visionLayers: 3, textWidth: 32, textLayers: 1, mlpRatio: 2),
           new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 16, Targets = AdapterTargets.Attention | AdapterTargets.CProj, Layers = LayerSelection.Parse("0") } },

@@ -35,6 +35,7 @@ public class RunIdentityTests
         ["targets"] = s => s with { Adapter = s.Adapter with { Targets = AdapterTargets.All } },
         ["encoders"] = s => s with { Adapter = s.Adapter with { Encoders = AdapterEncoders.Vision } },
         ["alpha"] = s => s with { Adapter = s.Adapter with { Alpha = 2 } },
+        ["dora"] = s => s with { Adapter = s.Adapter with { Dora = true } },
         ["rank"] = s => s with { Adapter = s.Adapter with { Rank = 4 } },
         ["blocks"] = s => s with { Adapter = s.Adapter with { Blocks = 8 } },
         ["method"] = s => s with { Method = AdapterMethod.Lora },
@@ -58,7 +59,7 @@ public class RunIdentityTests
     private static readonly Dictionary<string, string> OtherValues = new()
     {
         ["model"] = Fixtures.ClipTiny("openai-jit.pt"), ["dataset"] = "DTD", ["method"] = "lora", ["shots"] = "8", ["seed"] = "2",
-        ["rank"] = "4", ["blocks"] = "8", ["alpha"] = "2", ["scaling"] = "alpha/r", ["dropout"] = "0.1", ["init-fan-in"] = "full", ["freeze-a"] = "true", ["init"] = "pissa",
+        ["rank"] = "4", ["blocks"] = "8", ["alpha"] = "2", ["scaling"] = "alpha/r", ["dropout"] = "0.1", ["init-fan-in"] = "full", ["freeze-a"] = "true", ["init"] = "pissa", ["dora"] = "true",
         ["targets"] = "v,o", ["encoders"] = "vision", ["layers"] = "0-1", ["iterations"] = "7", ["iterations-per-shot"] = "3", ["iterations-base"] = "5", ["batch-size"] = "16", ["lr"] = "1e-3",
         ["weight-decay"] = "0", ["template"] = "itap of a {}.", ["classes"] = "base", ["min-crop-scale"] = "0.5", ["device"] = "cuda", ["precision"] = "bf16",
         // These never change what a run computes: the same id, so a rerun with them changed finds the finished run.
