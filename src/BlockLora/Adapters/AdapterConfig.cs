@@ -42,6 +42,8 @@ public sealed record AdapterConfig : AdapterOptions
         if (Blocks <= 0) throw new ArgumentException($"block count n must be positive, got n={Blocks}");
         if (Method == AdapterMethod.Lora && Blocks != 1)
             throw new ArgumentException($"LoRA has a single block (n=1), got n={Blocks}; use Block-LoRA for n > 1");
+        if (Method == AdapterMethod.Vera && Blocks != 1)
+            throw new ArgumentException($"VeRA has no blocks (n=1), got n={Blocks}");
         if (!double.IsFinite(Alpha)) throw new ArgumentException($"alpha must be finite, got {Alpha.ToString(CultureInfo.InvariantCulture)}");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout.ToString(CultureInfo.InvariantCulture)}");
         if ((Targets & ~AdapterTargets.All) != 0) throw new ArgumentException($"unknown target flags {(int)Targets}");

@@ -31,6 +31,15 @@ public static class AdapterMetadata
         public const string Seed = "seed";
         public const string BaseFingerprint = "base_fingerprint";
         public const string Parameters = "parameters";
+
+        /// <summary>VeRA: the input width k_max of its shared random A [r, k_max] (the widest adapted matrix's).</summary>
+        public const string VeraKMax = "vera_k_max";
+
+        /// <summary>VeRA: the output width d_max of its shared random B [d_max, r].</summary>
+        public const string VeraDMax = "vera_d_max";
+
+        /// <summary>VeRA: FNV-1a 64 of the fp32 bytes of A then B as the seed regenerates them; a file whose seed no longer regenerates them is refused.</summary>
+        public const string VeraProjectionChecksum = "vera_projection_checksum";
     }
 
     /// <summary>Keys this library writes; caller provenance may not reuse them.</summary>
@@ -61,6 +70,8 @@ public static class AdapterMetadata
             [Key.BaseFingerprint] = BaseFingerprint.Of(baseConfig),
             [Key.Parameters] = parameterCount.ToString(CultureInfo.InvariantCulture),
         };
+        if (AdapterMethodRegistry.For(config.Method).ExtraMetadata is { } extra)
+            foreach (var (key, value) in extra(config, baseConfig)) metadata[key] = value;
         foreach (var (key, value) in provenance ?? new Dictionary<string, string>())
         {
             if (ReservedKeys.Contains(key)) throw new ArgumentException($"provenance key '{key}' is reserved for the adapter's own metadata");
@@ -84,7 +95,7 @@ public static class AdapterMetadata
 
         string methodText = Required(metadata, Key.Method, source);
         if (!AdapterMethods.TryParse(methodText, out var method) || method == AdapterMethod.ZeroShot)
-            throw new AdapterFileException($"{source}: unknown method '{methodText}' (expected lora or block-lora)");
+            throw new AdapterFileException($"{source}: unknown method '{methodText}' (expected lora, block-lora or vera)");
         try
         {
             var config = new AdapterConfig
