@@ -233,6 +233,18 @@ public class VeraAdapterTests
     }
 
     [Fact]
+    public void Peft_import_refuses_a_vera_adapter_in_one_line()
+    {
+        string dir = Path.Combine(Fixtures.TempDir(), "peft-vera");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "adapter_config.json"), """{"peft_type": "VERA", "r": 256, "projection_prng_key": 0}""");
+        File.WriteAllBytes(Path.Combine(dir, "adapter_model.safetensors"), []);
+        var error = Assert.Throws<InvalidDataException>(() => PeftAdapterImport.Write(dir, TinyClip.Config(), Path.Combine(dir, "out.safetensors")));
+        Assert.Contains("peft_type is 'VERA'", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public void Training_on_the_fixture_clip_lowers_the_loss()
     {
         var tiny = TinyCoOpDataset.Create(Fixtures.TempDir(), 4, trainPerClass: 6, testPerClass: 3, seed: 5);
