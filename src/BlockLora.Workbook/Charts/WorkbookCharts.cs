@@ -20,6 +20,7 @@ public static class WorkbookCharts
         [AdapterMethod.ZeroShot] = "#7f7f7f",
         [AdapterMethod.Lora] = "#1f77b4",
         [AdapterMethod.BlockLora] = "#d62728",
+        [AdapterMethod.Vera] = "#2ca02c",
     };
 
     private static readonly string[] Palette = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#ff7f0e", "#1f77b4", "#aec7e8", "#98df8a", "#c5b0d5", "#ffbb78"];

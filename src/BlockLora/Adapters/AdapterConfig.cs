@@ -42,9 +42,13 @@ public sealed record AdapterConfig : AdapterOptions
         if (Blocks <= 0) throw new ArgumentException($"block count n must be positive, got n={Blocks}");
         if (Method == AdapterMethod.Lora && Blocks != 1)
             throw new ArgumentException($"LoRA has a single block (n=1), got n={Blocks}; use Block-LoRA for n > 1");
+        if (Method == AdapterMethod.Vera && Blocks != 1)
+            throw new ArgumentException($"VeRA has no blocks (n=1), got n={Blocks}");
         if (!double.IsFinite(Alpha)) throw new ArgumentException($"alpha must be finite, got {Alpha.ToString(CultureInfo.InvariantCulture)}");
         // DoRA's magnitude starts at the norm of the frozen weight; PiSSA replaces that weight by a residual, and neither
         // paper nor PEFT defines which norm the magnitude should then start from.
+        if (Dora && Method is not (AdapterMethod.Lora or AdapterMethod.BlockLora))
+            throw new ArgumentException($"--dora goes with an additive low-rank method (lora or block-lora), not {AdapterMethods.Format(Method)}: VeRA's update is a product of frozen random projections and trained scalings, and DoRA over it is not defined here");
         if (Dora && Init == AdapterInit.Pissa) throw new ArgumentException("--dora with --init pissa is not defined (DoRA's magnitude starts at the norm of W0, which PiSSA replaces by a residual); use one of them");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout.ToString(CultureInfo.InvariantCulture)}");
         if ((Targets & ~AdapterTargets.All) != 0) throw new ArgumentException($"unknown target flags {(int)Targets}");

@@ -126,23 +126,21 @@ public static class AdapterFile
         var config = contents.Config;
         var matrices = Fit(contents, clip);
         var registration = AdapterMethodRegistry.For(config);
-        var created = new List<(AdaptedMatrix, MethodAdapter)>(matrices.Count);
+        var adapters = registration.CreateAll(matrices, config, device);
         try
         {
             using var _ = no_grad();
-            foreach (var matrix in matrices)
+            foreach (var (matrix, adapter) in matrices.Zip(adapters))
             {
                 contents.TryGet(matrix.Path, out var tensors);
-                var adapter = registration.Create(matrix, config, device);
-                created.Add((matrix, adapter));
                 foreach (var (name, parameter) in adapter.NamedParameters) parameter.copy_(tensors[name]);
                 adapter.ParametersAssigned();
             }
-            return new AdapterSet(config, clip, created);
+            return new AdapterSet(config, clip, matrices.Zip(adapters).ToList());
         }
         catch
         {
-            foreach (var (_, adapter) in created) adapter.Dispose();
+            foreach (var adapter in adapters) adapter.Dispose();
             throw;
         }
     }
@@ -192,6 +190,8 @@ public static class AdapterFile
             foreach (var spec in specs)
                 CheckShape(path, $"{matrix.Path}.{spec.Name}", tensors[spec.Name], spec.Shape(config, matrix.OutFeatures, matrix.InFeatures));
         }
+        if (AdapterMethodRegistry.For(config.Method).CheckFit?.Invoke(contents.Metadata, config, matrices) is { } misfit)
+            throw new AdapterFileException($"{path}: {misfit}");
         foreach (var matrixPath in contents.MatrixPaths.Where(p => !expected.Contains(p)))
         {
             var (encoder, target) = (EncoderOf(matrixPath), TargetOf(matrixPath));

@@ -33,15 +33,14 @@ public static class AdapterInjector
     {
         var matrices = config.SelectMatrices(clip);
         var registration = AdapterMethodRegistry.For(config);
-        var created = new List<(AdaptedMatrix, MethodAdapter)>(matrices.Count);
+        var adapters = registration.CreateAll(matrices, config, device);
         try
         {
-            foreach (var matrix in matrices) created.Add((matrix, registration.Create(matrix, config, device)));
-            return new AdapterSet(config, clip, created);
+            return new AdapterSet(config, clip, matrices.Zip(adapters).ToList());
         }
         catch
         {
-            foreach (var (_, adapter) in created) adapter.Dispose();
+            foreach (var adapter in adapters) adapter.Dispose();
             throw;
         }
     }

@@ -37,6 +37,15 @@ public static class AdapterMetadata
         public const string Init = "init";
         /// <summary>"true" on a DoRA file; absent otherwise, so files without DoRA stay as they were.</summary>
         public const string Dora = "dora";
+
+        /// <summary>VeRA: the input width k_max of its shared random A [r, k_max] (the widest adapted matrix's).</summary>
+        public const string VeraKMax = "vera_k_max";
+
+        /// <summary>VeRA: the output width d_max of its shared random B [d_max, r].</summary>
+        public const string VeraDMax = "vera_d_max";
+
+        /// <summary>VeRA: FNV-1a 64 of the fp32 bytes of A then B as the seed regenerates them; a file whose seed no longer regenerates them is refused.</summary>
+        public const string VeraProjectionChecksum = "vera_projection_checksum";
     }
 
     /// <summary>Keys this library writes; caller provenance may not reuse them.</summary>
@@ -70,6 +79,8 @@ public static class AdapterMetadata
         if (config.FreezeA) metadata[Key.FreezeA] = "true";
         if (config.Init != AdapterInit.Kaiming) metadata[Key.Init] = AdapterInitNames.Format(config.Init);
         if (config.Dora) metadata[Key.Dora] = "true";
+        if (AdapterMethodRegistry.For(config.Method).ExtraMetadata is { } extra)
+            foreach (var (key, value) in extra(config, baseConfig)) metadata[key] = value;
         foreach (var (key, value) in provenance ?? new Dictionary<string, string>())
         {
             if (ReservedKeys.Contains(key)) throw new ArgumentException($"provenance key '{key}' is reserved for the adapter's own metadata");
@@ -93,7 +104,7 @@ public static class AdapterMetadata
 
         string methodText = Required(metadata, Key.Method, source);
         if (!AdapterMethods.TryParse(methodText, out var method) || method == AdapterMethod.ZeroShot)
-            throw new AdapterFileException($"{source}: unknown method '{methodText}' (expected lora or block-lora)");
+            throw new AdapterFileException($"{source}: unknown method '{methodText}' (expected lora, block-lora or vera)");
         try
         {
             var config = new AdapterConfig

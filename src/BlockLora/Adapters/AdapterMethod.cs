@@ -15,26 +15,30 @@ public enum AdapterMethod
 
     /// <summary>Block-LoRA: ΔW = B·[A_s, …, A_s] with one shared A_s [r, k/n].</summary>
     BlockLora,
+
+    /// <summary>VeRA: ΔW = diag(λ_b)·B·diag(λ_d)·A with frozen random A, B shared by every matrix; trains λ_d [r], λ_b [d] (block count 1).</summary>
+    Vera,
 }
 
 /// <summary>Names, parsing and the per-method rules of <see cref="AdapterMethod"/>.</summary>
 public static class AdapterMethods
 {
     /// <summary>Every method, in the order tables list them.</summary>
-    public static readonly AdapterMethod[] All = [AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora];
+    public static readonly AdapterMethod[] All = [AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora, AdapterMethod.Vera];
 
     /// <summary>The methods that train an adapter.</summary>
-    public static readonly AdapterMethod[] Adapted = [AdapterMethod.Lora, AdapterMethod.BlockLora];
+    public static readonly AdapterMethod[] Adapted = [AdapterMethod.Lora, AdapterMethod.BlockLora, AdapterMethod.Vera];
 
     public static string Format(AdapterMethod method) => method switch
     {
         AdapterMethod.ZeroShot => "zero-shot",
         AdapterMethod.Lora => "lora",
         AdapterMethod.BlockLora => "block-lora",
+        AdapterMethod.Vera => "vera",
         _ => throw Unknown(method),
     };
 
-    /// <summary>Accepts <c>zero-shot</c>, <c>lora</c> and <c>block-lora</c> (also <c>blocklora</c>, <c>block_lora</c>, <c>zeroshot</c>), any case.</summary>
+    /// <summary>Accepts <c>zero-shot</c>, <c>lora</c>, <c>block-lora</c> and <c>vera</c> (also <c>blocklora</c>, <c>block_lora</c>, <c>zeroshot</c>), any case.</summary>
     public static bool TryParse(string text, out AdapterMethod method)
     {
         switch (text.Trim().ToLowerInvariant())
@@ -42,23 +46,25 @@ public static class AdapterMethods
             case "zero-shot" or "zeroshot" or "zero_shot": method = AdapterMethod.ZeroShot; return true;
             case "lora": method = AdapterMethod.Lora; return true;
             case "block-lora" or "blocklora" or "block_lora": method = AdapterMethod.BlockLora; return true;
+            case "vera": method = AdapterMethod.Vera; return true;
             default: method = default; return false;
         }
     }
 
     public static AdapterMethod Parse(string text) => TryParse(text, out var method)
         ? method
-        : throw new ArgumentException($"unknown method '{text}' (use zero-shot, lora or block-lora)");
+        : throw new ArgumentException($"unknown method '{text}' (use zero-shot, lora, block-lora or vera)");
 
     /// <summary>
     /// The block count n a method runs with when n is asked for: LoRA is Block-LoRA with a single block, so it always
-    /// has n = 1 whatever a grid or option says; zero-shot has no adapter and no blocks (0).
+    /// has n = 1 (as VeRA, which has no blocks) whatever a grid or option says; zero-shot has no adapter and no blocks (0).
     /// </summary>
     public static int Blocks(this AdapterMethod method, int requested) => method switch
     {
         AdapterMethod.ZeroShot => 0,
         AdapterMethod.Lora => 1,
         AdapterMethod.BlockLora => requested,
+        AdapterMethod.Vera => 1,
         _ => throw Unknown(method),
     };
 
@@ -68,6 +74,7 @@ public static class AdapterMethods
         AdapterMethod.ZeroShot => "zero-shot",
         AdapterMethod.Lora => $"LoRA r={rank}",
         AdapterMethod.BlockLora => $"Block-LoRA r={rank} n={blocks}",
+        AdapterMethod.Vera => $"VeRA r={rank}",
         _ => throw Unknown(method),
     };
 
@@ -89,6 +96,7 @@ public static class AdapterMethods
         AdapterMethod.ZeroShot => "zero-shot",
         AdapterMethod.Lora => "LoRA",
         AdapterMethod.BlockLora => "Block-LoRA",
+        AdapterMethod.Vera => "VeRA",
         _ => throw Unknown(method),
     };
 

@@ -1,3 +1,4 @@
+using BlockLora.Clip;
 using static TorchSharp.torch;
 
 namespace BlockLora.Adapters;
@@ -28,4 +29,33 @@ public sealed record AdapterMethodRegistration
 
     /// <summary>Why a tensor's shape is what <see cref="AdapterTensorSpec.ShapeWithoutBase"/> says, for the error when it is not (e.g. "rank 2 (metadata)").</summary>
     public required Func<AdapterConfig, string> ShapeReason { get; init; }
+
+    /// <summary>
+    /// Optional: creates the adapters of a whole set at once, for a method whose adapters share tensors across matrices
+    /// (VeRA's frozen random projections, sized by the widest adapted matrix). Null: <see cref="Create"/> per matrix.
+    /// </summary>
+    public Func<IReadOnlyList<AdaptedMatrix>, AdapterConfig, Device?, IReadOnlyList<MethodAdapter>>? CreateSet { get; init; }
+
+    /// <summary>Optional: metadata a file of this method records beyond the config (keys listed in <see cref="MetadataKeys"/>), from the config and the base's sizes.</summary>
+    public Func<AdapterConfig, ClipConfig, IReadOnlyDictionary<string, string>>? ExtraMetadata { get; init; }
+
+    /// <summary>Optional: checks a file's metadata against the matrices it is fitted to on a base; returns why it does not fit, or null.</summary>
+    public Func<IReadOnlyDictionary<string, string>, AdapterConfig, IReadOnlyList<AdaptedMatrix>, string?>? CheckFit { get; init; }
+
+    /// <summary>The adapters of <paramref name="matrices"/>, in order: <see cref="CreateSet"/> where the method has one, else <see cref="Create"/> per matrix (disposing those made when one fails).</summary>
+    public IReadOnlyList<MethodAdapter> CreateAll(IReadOnlyList<AdaptedMatrix> matrices, AdapterConfig config, Device? device)
+    {
+        if (CreateSet is { } createSet) return createSet(matrices, config, device);
+        var created = new List<MethodAdapter>(matrices.Count);
+        try
+        {
+            foreach (var matrix in matrices) created.Add(Create(matrix, config, device));
+            return created;
+        }
+        catch
+        {
+            foreach (var adapter in created) adapter.Dispose();
+            throw;
+        }
+    }
 }

@@ -3,7 +3,7 @@ namespace BlockLora.Adapters;
 /// <summary>The registration of every method that trains an adapter (<see cref="AdapterMethods.Adapted"/>); a new method adds its line here.</summary>
 public static class AdapterMethodRegistry
 {
-    public static readonly IReadOnlyList<AdapterMethodRegistration> All = [LoraAdapter.Registration, BlockLoraAdapter.Registration];
+    public static readonly IReadOnlyList<AdapterMethodRegistration> All = [LoraAdapter.Registration, BlockLoraAdapter.Registration, VeraAdapter.Registration];
 
     /// <summary>The registration a config's adapters use: its method's, decorated by DoRA (<see cref="DoraAdapter.Decorate"/>) when <see cref="AdapterOptions.Dora"/> is set.</summary>
     public static AdapterMethodRegistration For(AdapterConfig config) =>

@@ -22,7 +22,7 @@ public static class RunSettings
         new() { Key = "results", Description = "results folder (results.csv, shards/, runs/)", Default = "results", CanVary = false, Apply = (s, v) => s with { ResultsDir = Path(v, "results folder") } },
         new() { Key = "dataset", Description = "dataset name (e.g. OxfordPets, ImageNet, DTD, or a custom one described by <data-root>/<folder>/blora-dataset.json)",
             Apply = (s, v) => s with { Dataset = s.ResolveDataset(v.Trim()).Name } },
-        new() { Key = "method", Description = "zero-shot, lora or block-lora", Default = "block-lora", Apply = (s, v) => s with { Method = AdapterMethods.Parse(v) } },
+        new() { Key = "method", Description = "zero-shot, lora, block-lora or vera", Default = "block-lora", Apply = (s, v) => s with { Method = AdapterMethods.Parse(v) } },
         new() { Key = "shots", Description = "images per class", Default = "16", Apply = (s, v) => s with { Shots = Positive(v, "shots") } },
         new() { Key = "seed", Description = "few-shot sample and init seed", Default = "1", Apply = (s, v) => s with { Seed = Int(v, "seed") } },
         new() { Key = "rank", Description = "rank r", Default = "2", Apply = (s, v) => s with { Adapter = s.Adapter with { Rank = Positive(v, "rank") } } },

@@ -33,6 +33,8 @@ public static class PeftAdapterExport
         using var adapter = AdapterFile.Read(adapterPath);
         var config = adapter.Config;
         // PEFT's LORA type holds A and B only; a method with other tensors needs its own PEFT type.
+        if (config.Method == AdapterMethod.Vera)
+            throw new ArgumentException($"{adapterPath}: a vera adapter is not exported: PEFT regenerates VeRA's random matrices with torch's generator from projection_prng_key, not this library's, so PEFT would load other matrices than the ones its λ were trained with");
         if (config.Method is not (AdapterMethod.Lora or AdapterMethod.BlockLora))
             throw new ArgumentException($"{adapterPath}: a {AdapterMethods.Format(config.Method)} adapter has no PEFT LoRA equivalent");
         string model = baseModelName ?? (adapter.BaseFingerprintText is { } f ? HfClipConfigFile.OpenAiModelId(f) : null) ?? "";

@@ -114,6 +114,8 @@ public static class PeftAdapterImport
             JsonValueKind.String => v.GetString()!.Length > 0,
             _ => true,
         };
+        if (Str("peft_type") == "VERA")
+            throw new InvalidDataException($"{path}: peft_type is 'VERA'; PEFT's VeRA matrices come from torch's generator (projection_prng_key), which this library does not reproduce, so VeRA adapters are not imported");
         if (Str("peft_type") is var type && type != "LORA") throw new InvalidDataException($"{path}: peft_type is '{type ?? "missing"}'; only LORA adapters can be imported");
         if (Flag("lora_bias")) throw new InvalidDataException($"{path}: lora_bias is true; a bias on lora_B is not represented here");
         if (Flag("fan_in_fan_out")) throw new InvalidDataException($"{path}: fan_in_fan_out is true (Conv1D-style weights); CLIP's layers are Linear");

@@ -19,6 +19,7 @@ public class AdapterFileTests(TempDirectory temp) : IClassFixture<TempDirectory>
         new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 4, Dora = true, Targets = AdapterTargets.All },
         new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 8, Rank = 4, Alpha = 2.5, Scaling = ScalingRule.AlphaOverRank, Dropout = 0.1 },
         new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 2, Targets = AdapterTargets.All, Encoders = AdapterEncoders.Vision, Layers = LayerSelection.Parse("1"), InitFanIn = InitFanIn.FullWidth, Seed = 42 },
+        new AdapterConfig { Method = AdapterMethod.Vera, Rank = 6, Targets = AdapterTargets.All, Dropout = 0, Seed = 7 },
     };
 
     [Theory]
@@ -140,7 +141,7 @@ public class AdapterFileTests(TempDirectory temp) : IClassFixture<TempDirectory>
     };
 
     [Theory]
-    [InlineData("unknown method", "unknown method 'dora' (expected lora or block-lora)")]
+    [InlineData("unknown method", "unknown method 'dora' (expected lora, block-lora or vera)")]
     [InlineData("missing metadata", "no __metadata__ header; not a blora-adapter file")]
     [InlineData("metadata without rank", "metadata has no 'rank' (a blora-adapter file records format, version, method, rank, blocks, alpha, scaling, dropout; targets, encoders and layers are read off the tensor names when absent)")]
     [InlineData("other format", "metadata format is 'peft', expected 'blora-adapter'")]

@@ -21,9 +21,10 @@ public class AdapterMethodTests
     [Fact]
     public void The_existing_methods_keep_their_names_labels_and_blocks()
     {
-        Assert.Equal(["zero-shot", "LoRA r=2", "Block-LoRA r=2 n=8"], AdapterMethods.All.Select(m => m.Label(2, 8)));
-        Assert.Equal(["zero-shot", "LoRA", "Block-LoRA"], AdapterMethods.All.Select(m => m.DisplayName()));
-        Assert.Equal([0, 1, 8], AdapterMethods.All.Select(m => m.Blocks(8)));
+        Assert.Equal(["zero-shot", "LoRA r=2", "Block-LoRA r=2 n=8", "VeRA r=2"], AdapterMethods.All.Select(m => m.Label(2, 8)));
+        Assert.Equal(["zero-shot", "LoRA", "Block-LoRA", "VeRA"], AdapterMethods.All.Select(m => m.DisplayName()));
+        Assert.Equal([0, 1, 8, 1], AdapterMethods.All.Select(m => m.Blocks(8)));
+        Assert.Equal(["zero-shot", "lora", "block-lora", "vera"], AdapterMethods.All.Select(AdapterMethods.Format));
     }
 
     /// <summary>An integer cast to the enum is no method; before, the catch-all arms called it Block-LoRA.</summary>

@@ -50,6 +50,19 @@ public class ParameterAccountingTests(ITestOutputHelper output)
         output.WriteLine(table.ToString());
     }
 
+    /// <summary>VeRA trains λ_d [r] and λ_b [d] per matrix: 72·r + 36·768 + 36·512 on ViT-B/16 q,k,v.</summary>
+    [Theory]
+    [InlineData(256, 64_512)]      // PEFT's default r
+    [InlineData(800, 103_680)]     // the r whose count equals Block-LoRA r=2 n=8's
+    public void ViT_B16_vera_counts_by_formula(int r, long expected)
+    {
+        var table = ParameterAccounting.FromConfig(ClipConfig.VitB16, new AdapterConfig { Method = AdapterMethod.Vera, Rank = r });
+        Assert.Equal(expected, table.Total.Parameters);
+        Assert.Equal(72L * r + 36 * 768 + 36 * 512, table.Total.Parameters);
+        Assert.Equal(0, table.Total.AdditionsPerToken);
+        output.WriteLine(table.ToString());
+    }
+
     [Fact]
     public void ViT_B16_table_has_a_row_per_encoder_and_target()
     {
@@ -74,6 +87,7 @@ public class ParameterAccountingTests(ITestOutputHelper output)
         { TinyClip.Config(visionWidth: 64, visionLayers: 3, textWidth: 32, textLayers: 1, mlpRatio: 2),
           new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 16, Targets = AdapterTargets.Attention | AdapterTargets.CProj, Layers = LayerSelection.Parse("0") } },
         { TinyClip.Config(visionWidth: 128, textWidth: 64), new AdapterConfig { Method = AdapterMethod.BlockLora, Blocks = 32, Rank = 8, Encoders = AdapterEncoders.Text } },
+        { TinyClip.Config(), new AdapterConfig { Method = AdapterMethod.Vera, Rank = 5, Targets = AdapterTargets.All } },
     };
 
     [Theory]

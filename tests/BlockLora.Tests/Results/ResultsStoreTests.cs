@@ -58,7 +58,8 @@ public class ResultsStoreTests
         var rows = new ResultsStore(path).ReadAll();
         int dataLines = File.ReadAllLines(path).Skip(1).Count(l => l.Length > 0);
         Assert.Equal(dataLines, rows.Count);
-        Assert.Equal(AdapterMethods.All, rows.Select(r => r.Method).Distinct().Order());
+        // The demo predates VeRA: it ran the three methods there were then.
+        Assert.Equal([AdapterMethod.ZeroShot, AdapterMethod.Lora, AdapterMethod.BlockLora], rows.Select(r => r.Method).Distinct().Order());
         Assert.All(rows, r => Assert.InRange(r.Accuracy, 0, 100));
     }
 
