@@ -33,6 +33,10 @@ public static class PeftAdapterExport
         using var adapter = AdapterFile.Read(adapterPath);
         var config = adapter.Config;
         // PEFT's LORA type holds A and B only; a method with other tensors needs its own PEFT type.
+        // PiSSA's A and B only make sense over the residual W0 − s·B0·A0, which a PEFT LoRA adapter on the original base
+        // cannot carry: exported as plain LoRA it would add s·B·A to W0 and count the top-r part twice.
+        if (config.Init == AdapterInit.Pissa)
+            throw new ArgumentException($"{adapterPath}: a PiSSA adapter is not exported: its A and B apply to the residual W0 − s·B0·A0, and a PEFT LoRA adapter on the original base would count W0's top-r part twice; merge it (blora adapter merge) and export the merged model instead");
         if (config.Method == AdapterMethod.Vera)
             throw new ArgumentException($"{adapterPath}: a vera adapter is not exported: PEFT regenerates VeRA's random matrices with torch's generator from projection_prng_key, not this library's, so PEFT would load other matrices than the ones its λ were trained with");
         if (config.Method is not (AdapterMethod.Lora or AdapterMethod.BlockLora))

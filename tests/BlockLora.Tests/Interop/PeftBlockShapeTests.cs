@@ -43,4 +43,16 @@ public class PeftBlockShapeTests(TempDirectory temp) : IClassFixture<TempDirecto
         Assert.False(contents.Metadata.ContainsKey(PeftAdapterExport.BlockShapesKey));
         Assert.Equal("1", contents.Metadata["blora.blocks"]);
     }
+
+    [Fact]
+    public void A_pissa_adapter_is_not_exported_and_nothing_is_written()
+    {
+        var clip = TinyClip.Config(visionWidth: 128, textWidth: 64);
+        string adapter = temp.File("pissa.safetensors");
+        using (var set = AdapterInjector.Create(clip, new AdapterConfig { Init = AdapterInit.Pissa })) AdapterFile.Save(adapter, set);
+        string output = Path.Combine(temp.Path, "peft-pissa");
+        var error = Assert.Throws<ArgumentException>(() => PeftAdapterExport.Write(adapter, output));
+        Assert.Contains("PiSSA adapter is not exported", error.Message);
+        Assert.False(Directory.Exists(output));
+    }
 }
