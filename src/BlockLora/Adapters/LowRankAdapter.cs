@@ -34,8 +34,8 @@ public abstract class LowRankAdapter : MethodAdapter
         Blocks = blocks;
         Scaling = scaling;
         DropoutProbability = dropout;
-        loraA = NewParameter(zeros(rank, inFeatures / blocks, ScalarType.Float32, device));
-        loraB = NewParameter(zeros(outFeatures, rank, ScalarType.Float32, device));
+        loraA = AdapterParameters.New(zeros(rank, inFeatures / blocks, ScalarType.Float32, device));
+        loraB = AdapterParameters.New(zeros(outFeatures, rank, ScalarType.Float32, device));
     }
 
     /// <summary>The file suffix of A.</summary>
@@ -150,8 +150,8 @@ public abstract class LowRankAdapter : MethodAdapter
     /// <summary>Adds PiSSA's frozen pair A0, B0 (zero until <see cref="InitializeFromBase"/> or a file fills them).</summary>
     private void AddPissaPair()
     {
-        baseA ??= NewParameter(zeros(loraA.shape, ScalarType.Float32, loraA.device), requiresGrad: false);
-        baseB ??= NewParameter(zeros(loraB.shape, ScalarType.Float32, loraB.device), requiresGrad: false);
+        baseA ??= AdapterParameters.New(zeros(loraA.shape, ScalarType.Float32, loraA.device), requiresGrad: false);
+        baseB ??= AdapterParameters.New(zeros(loraB.shape, ScalarType.Float32, loraB.device), requiresGrad: false);
     }
 
     /// <summary>
@@ -243,10 +243,10 @@ public abstract class LowRankAdapter : MethodAdapter
     public override void MoveTo(Device device)
     {
         if (loraA.device.type == device.type && loraA.device.index == device.index) return;
-        loraA = Moved(loraA, device);
-        loraB = Moved(loraB, device);
-        if (baseA is not null) baseA = Moved(baseA, device);
-        if (baseB is not null) baseB = Moved(baseB, device);
+        loraA = AdapterParameters.Moved(loraA, device);
+        loraB = AdapterParameters.Moved(loraB, device);
+        if (baseA is not null) baseA = AdapterParameters.Moved(baseA, device);
+        if (baseB is not null) baseB = AdapterParameters.Moved(baseB, device);
     }
 
     protected override void Dispose(bool disposing)
@@ -274,20 +274,5 @@ public abstract class LowRankAdapter : MethodAdapter
         return hash;
     }
 
-    private static Parameter NewParameter(Tensor data, bool requiresGrad = true)
-    {
-        var parameter = new Parameter(data, requires_grad: requiresGrad);
-        parameter.DetachFromDisposeScope();
-        return parameter;
-    }
 
-    private static Parameter Moved(Parameter parameter, Device device)
-    {
-        using var _ = no_grad();
-        using var detached = parameter.detach();
-        var moved = new Parameter(detached.to(device), parameter.requires_grad);
-        moved.DetachFromDisposeScope();
-        parameter.Dispose();
-        return moved;
-    }
 }

@@ -49,8 +49,8 @@ public sealed class VeraAdapter : MethodAdapter
         projectionB = sharedB.slice(0, 0, outFeatures, 1);          // [d, r]
         projectionB.DetachFromDisposeScope();
         var device = sharedA.device;
-        lambdaD = NewParameter(full(Rank, dInitial, ScalarType.Float32, device));
-        lambdaB = NewParameter(zeros(outFeatures, ScalarType.Float32, device));
+        lambdaD = AdapterParameters.New(full(Rank, dInitial, ScalarType.Float32, device));
+        lambdaB = AdapterParameters.New(zeros(outFeatures, ScalarType.Float32, device));
     }
 
     public override AdapterMethod Method => AdapterMethod.Vera;
@@ -206,8 +206,8 @@ public sealed class VeraAdapter : MethodAdapter
     public override void MoveTo(Device device)
     {
         if (lambdaD.device.type == device.type && lambdaD.device.index == device.index) return;
-        lambdaD = Moved(lambdaD, device);
-        lambdaB = Moved(lambdaB, device);
+        lambdaD = AdapterParameters.Moved(lambdaD, device);
+        lambdaB = AdapterParameters.Moved(lambdaB, device);
         // Moving copies this matrix's slices (the shared storage stays where it was made).
         projectionA = MovedFrozen(projectionA, device);
         projectionB = MovedFrozen(projectionB, device);
@@ -224,22 +224,7 @@ public sealed class VeraAdapter : MethodAdapter
 
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 
-    private static Parameter NewParameter(Tensor data)
-    {
-        var parameter = new Parameter(data, requires_grad: true);
-        parameter.DetachFromDisposeScope();
-        return parameter;
-    }
 
-    private static Parameter Moved(Parameter parameter, Device device)
-    {
-        using var _ = no_grad();
-        using var detached = parameter.detach();
-        var moved = new Parameter(detached.to(device), parameter.requires_grad);
-        moved.DetachFromDisposeScope();
-        parameter.Dispose();
-        return moved;
-    }
 
     private static Tensor MovedFrozen(Tensor tensor, Device device)
     {
