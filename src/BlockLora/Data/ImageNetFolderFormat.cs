@@ -171,19 +171,8 @@ internal sealed class ImageNetFolderFormat : ISplitFormat
     /// </summary>
     private static List<(string Name, string Path)>? ClassFolders(string dir, SplitParse parse)
     {
-        parse.AddSource(dir);
-        List<Entry> entries;
-        try
-        {
-            entries = Entries(dir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            parse.Issues.Add(DatasetIssue.Problem(DatasetIssueKind.Unreadable, dir, "", $"cannot list the folder ({FolderAccess.Reason(e)})"));
-            parse.Fail(e is DirectoryNotFoundException ? new DatasetLayoutException(dir, "ImageNet split folder not found") : e);
-            parse.UnlistableFolders.Add(dir);
+        if (List(parse, dir, "cannot list the folder", e => e is DirectoryNotFoundException ? new DatasetLayoutException(dir, "ImageNet split folder not found") : e) is not { } entries)
             return null;
-        }
         string realDir = RealPath.Of(dir) ?? dir;
         var folders = new List<(string, string)>();
         var loops = new List<string>();
@@ -228,21 +217,29 @@ internal sealed class ImageNetFolderFormat : ISplitFormat
         return found.Where(f => labelOfWnid.ContainsKey(f.Name)).ToList();
     }
 
-    private static void AddImages(SplitParse parse, string split, string splitDir, string classDir, int label)
+    /// <summary>
+    /// The entries of <paramref name="dir"/>, recorded as a source; null when it cannot be listed, which is recorded as an
+    /// unreadable-folder problem (<paramref name="problem"/>, with the reason) and as the parse's failure (<paramref name="failure"/> of the error).
+    /// </summary>
+    private static List<Entry>? List(SplitParse parse, string dir, string problem, Func<Exception, Exception> failure)
     {
-        parse.AddSource(classDir);
-        List<Entry> entries;
+        parse.AddSource(dir);
         try
         {
-            entries = Entries(classDir);
+            return Entries(dir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            parse.Issues.Add(DatasetIssue.Problem(DatasetIssueKind.Unreadable, classDir, "", $"cannot list the class folder ({FolderAccess.Reason(e)})"));
-            parse.Fail(e);
-            parse.UnlistableFolders.Add(classDir);
-            return;
+            parse.Issues.Add(DatasetIssue.Problem(DatasetIssueKind.Unreadable, dir, "", $"{problem} ({FolderAccess.Reason(e)})"));
+            parse.Fail(failure(e));
+            parse.UnlistableFolders.Add(dir);
+            return null;
         }
+    }
+
+    private static void AddImages(SplitParse parse, string split, string splitDir, string classDir, int label)
+    {
+        if (List(parse, classDir, "cannot list the class folder", e => e) is not { } entries) return;
         string position = Path.GetRelativePath(Path.GetDirectoryName(splitDir)!, classDir);
         string? realClassDir = null;
         foreach (var entry in entries)
