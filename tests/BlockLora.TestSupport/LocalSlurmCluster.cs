@@ -17,8 +17,9 @@ namespace BlockLora.Tests.Experiments;
 public sealed class LocalSlurmCluster : IDisposable
 {
     /// <summary>
-    /// Set to 1 by a user without root (who cannot start the daemons) to opt out of the Slurm tests; each such test then
-    /// says that it did not run (<see cref="OptOutReason"/>). CI never sets it, so there the tests always run.
+    /// Set to 1 to skip the Slurm tests on a machine that has root but should not start daemons. Without root they are
+    /// skipped anyway (the daemons need it). Either way each test shows as skipped with the reason (<see cref="SlurmFactAttribute"/>),
+    /// never as passed; CI runs as root and never sets it, so there the tests always run.
     /// </summary>
     public const string OptOutVariable = "BLORA_SKIP_SLURM_TESTS";
 
@@ -53,23 +54,14 @@ public sealed class LocalSlurmCluster : IDisposable
         Environment = new Dictionary<string, string> { ["SLURM_CONF"] = ConfPath };
     }
 
-    /// <summary>A plain sentence when <see cref="OptOutVariable"/> is set (the caller writes it and does not run); null otherwise.</summary>
-    public static string? OptOutReason()
+    /// <summary>Why the Slurm tests cannot run here (opted out, or not root), as the test runner shows it; null when they run.</summary>
+    public static string? SkipReason()
     {
         string? value = System.Environment.GetEnvironmentVariable(OptOutVariable);
-        return value is { Length: > 0 } and not "0" ? $"{OptOutVariable}={value}: the Slurm cluster tests did not run" : null;
-    }
-
-    /// <summary>
-    /// The one early return a Slurm test may take: true when the user opted out, after saying so on the console and in the
-    /// test's output (<paramref name="say"/>); false otherwise (and any failure to start then fails the test).
-    /// </summary>
-    public static bool OptedOut(Action<string> say)
-    {
-        if (OptOutReason() is not { } reason) return false;
-        Console.WriteLine(reason);
-        say(reason);
-        return true;
+        if (value is { Length: > 0 } and not "0") return $"{OptOutVariable}={value}: the Slurm cluster tests did not run";
+        if (OperatingSystem.IsLinux() && EffectiveUserId() != 0)
+            return "not root: the one-node Slurm cluster starts slurmctld, slurmd and munged as root (CI runs as root); these tests did not run";
+        return null;
     }
 
     /// <summary>Starts munged (unless one already answers), slurmctld and slurmd, and returns once the node is idle.</summary>

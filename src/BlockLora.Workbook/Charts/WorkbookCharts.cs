@@ -347,6 +347,36 @@ public static class WorkbookCharts
         return Titled(chart, title, SpreadLabels.Subtitle(rows.Select(r => r.Seeds), subtitle));
     }
 
+    /// <summary>One colour per member of LoRA's family (<see cref="AdapterLabels.Family"/>); a block variant shares its parent's hue, darker.</summary>
+    private static readonly Dictionary<string, string> FamilyColors = new(StringComparer.Ordinal)
+    {
+        ["LoRA"] = "#1f77b4", ["Block-LoRA"] = "#d62728", ["DoRA"] = "#9467bd", ["Block-DoRA"] = "#5b2c83", ["VeRA"] = "#2ca02c",
+        ["LoRA-FA"] = "#17becf", ["Block-LoRA-FA"] = "#0e7480", ["PiSSA"] = "#ff7f0e", ["Block-PiSSA"] = "#a64f00",
+    };
+
+    /// <summary>
+    /// The points of a methods ablation (<see cref="GridRow"/>s): top-1 (mean ± sd over seeds) against trainable parameters
+    /// (log scale), one colour per family (LoRA, Block-LoRA, DoRA, ...), each point labelled with its r (and n), and the
+    /// zero-shot and chance lines where given: what a few more or fewer parameters buy, method by method.
+    /// </summary>
+    public static GenericChart AccuracyVsParametersByFamily(IReadOnlyList<GridRow> rows, string title, string? subtitle = null, IReadOnlyList<ReferenceLine>? references = null)
+    {
+        var finished = rows.Where(r => r.Accuracy is not null && r.TrainableParameters is not null).ToArray();
+        var traces = finished.GroupBy(r => r.Adapter.Split(' ')[0]).Select((g, i) =>
+        {
+            string color = FamilyColors.GetValueOrDefault(g.Key, Palette[i % Palette.Length]);
+            var point = Chart.Point<long, double, string>(g.Select(r => r.TrainableParameters!.Value), g.Select(r => r.Accuracy!.Value), Name: g.Key,
+                MultiText: g.Select(r => string.Join(" ", r.Adapter.Split(' ').Skip(1))).ToArray(), TextPosition: StyleParam.TextPosition.TopCenter,
+                MarkerColor: Color.fromString(color));
+            return SpreadLabels.WithErrorY(point, SpreadLabels.BarLengths(g.Select(r => (r.Std, r.Finished))), color);
+        }).ToArray();
+        var chart = traces.Length == 0 ? Chart.Point<long, double, string>(Array.Empty<long>(), Array.Empty<double>(), Name: "no finished runs") : Chart.Combine(traces);
+        if (references is { Count: > 0 }) chart = ReferenceLines.With(chart, references);
+        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "trainable parameters (measured on the live adapters)", AxisType: StyleParam.AxisType.Log);
+        chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "top-1 (%)");
+        return Titled(chart, title, SpreadLabels.Subtitle(finished.Select(r => r.Finished), subtitle));
+    }
+
     /// <summary>
     /// Base-to-new: accuracy on the new classes against accuracy on the base classes, one colour per method and one
     /// trace per configuration (so each Block-LoRA n is its own legend entry), a point per dataset and a star for the

@@ -53,7 +53,7 @@ public sealed record GridAblation(
 
     /// <summary>The runs as <c>blora sweep --dry-run</c> lists them: the options set for each, the adapter, the short run id, the run folder.</summary>
     public IReadOnlyList<GridRun> RunList() =>
-        Runs.Select(r => new GridRun(r.Label, r.Spec.IsZeroShot ? "zero-shot" : r.Spec.Method.Label(r.Spec.ResolvedAdapter.Rank, r.Spec.ResolvedAdapter.Blocks),
+        Runs.Select(r => new GridRun(r.Label, r.Spec.IsZeroShot ? "zero-shot" : r.Spec.ResolvedAdapter.Label(),
             r.Identity.ShortId, Path.GetRelativePath(ResultsDir, r.Spec.RunFolder))).ToArray();
 
     /// <summary>The file's path, its description and its text, for a notebook cell.</summary>
@@ -106,14 +106,28 @@ public sealed record GridAblation(
             MultiText: rows.Select(r => $"{r.TrainableParameters:N0} params").ToArray(),
             MarkerColor: Color.fromColors(rows.Select(r => Color.fromString(r.Method == AdapterMethod.Lora ? "#1f77b4" : "#d62728"))));
         bars = SpreadLabels.WithErrorY(bars, SpreadLabels.BarLengths(rows.Select(r => (r.Std, r.Finished))), "#333333");
-        var references = new List<ReferenceLine>();
-        if (zeroShotAccuracy is { } zs) references.Add(new ReferenceLine(zs, "zero-shot", "#7f7f7f"));
-        if (classes is > 0) references.Add(new ReferenceLine(100.0 / classes.Value, $"chance (1/{classes})", "#000000", "dot"));
+        var references = References(zeroShotAccuracy, classes);
         bars = ReferenceLines.With(bars, references);
         double top = Math.Max(rows.Select(r => r.Accuracy!.Value + (r.Std ?? 0)).DefaultIfEmpty(0).Max(), references.Select(r => r.Y).DefaultIfEmpty(0).Max());
         bars = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(bars, TitleText: "top-1 (%)", MinMax: Tuple.Create(0.0, Math.Min(100, top * 1.1 + 1)));
         bars = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(bars, TitleText: string.Join(", ", VariedOptions));
         return WorkbookCharts.Titled(bars, title, SpreadLabels.Subtitle(rows.Select(r => r.Finished), subtitle));
+    }
+
+    /// <summary>
+    /// Top-1 (mean ± sd over each point's seeds) against the trainable parameters measured on the live adapters, one
+    /// colour per method family (<see cref="WorkbookCharts.AccuracyVsParametersByFamily"/>), with the zero-shot and chance
+    /// lines where given: the methods ablation's view of what each parameter budget buys.
+    /// </summary>
+    public GenericChart ParametersChart(string title, string? subtitle = null, double? zeroShotAccuracy = null, int? classes = null) =>
+        WorkbookCharts.AccuracyVsParametersByFamily(Table(), title, subtitle, References(zeroShotAccuracy, classes));
+
+    private static IReadOnlyList<ReferenceLine> References(double? zeroShotAccuracy, int? classes)
+    {
+        var references = new List<ReferenceLine>();
+        if (zeroShotAccuracy is { } zs) references.Add(new ReferenceLine(zs, "zero-shot", "#7f7f7f"));
+        if (classes is > 0) references.Add(new ReferenceLine(100.0 / classes.Value, $"chance (1/{classes})", "#000000", "dot"));
+        return references;
     }
 }
 

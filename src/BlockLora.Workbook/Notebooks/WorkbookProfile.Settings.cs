@@ -29,10 +29,10 @@ public sealed partial record WorkbookProfile
         new("figures", FiguresDir),
     ];
 
-    /// <summary>The ablation grid files and where they run, e.g. <c>experiments/smoke/: ablation-encoders.yaml, ... on FashionHeldOut, 4 shots, seed 1</c>.</summary>
+    /// <summary>The ablation grid files and where they run, e.g. <c>experiments/smoke/: ablation-encoders.yaml, ... on FashionHeldOut, 4 shots</c>.</summary>
     private string AblationDescription()
     {
-        string where = $"on {TrainDataset}, {MainShots} shots, seed {Seeds[0]}";
+        string where = $"on {TrainDataset}, {MainShots} shots (each file sets its seeds)";
         string dir = Path.GetRelativePath(RepoRoot, ExperimentsDir) + "/";
         var files = AblationGridNames();
         return files.Count == 0 ? $"no grid files in {dir} (04 reads its ablations from there)" : $"{dir}: {string.Join(", ", files.Select(f => f + ".yaml"))} {where}";

@@ -15,6 +15,7 @@ public sealed record GridRow(
     AdapterMethod Method,
     int Rank,
     int Blocks,
+    string Adapter,
     string Targets,
     string Encoders,
     int Runs,
@@ -27,9 +28,6 @@ public sealed record GridRow(
 {
     /// <summary><c>targets=v,o</c>, <c>method=lora rank=2</c>: the point's values of the varied options.</summary>
     public string Label => Options.Count == 0 ? "(one point)" : string.Join(" ", Options.Select(o => $"{o.Key}={o.Value}"));
-
-    /// <summary>"Block-LoRA r=2 n=4", "LoRA r=2".</summary>
-    public string Adapter => Method.Label(Rank, Blocks);
 }
 
 /// <summary>
@@ -83,6 +81,7 @@ public static class GridTables
                     first.Spec.Method,
                     zeroShot ? 0 : adapter.Rank,
                     zeroShot ? 0 : adapter.Blocks,
+                    zeroShot ? "zero-shot" : adapter.Label(),
                     zeroShot ? "" : AdapterTargetNames.Format(adapter.Targets),
                     zeroShot ? "" : AdapterEncoderNames.Format(adapter.Encoders),
                     group.Count(),

@@ -141,7 +141,7 @@ public static class ProtocolTables
             var adapter = first.ResolvedAdapter;
             var found = p.Where(r => r.Found is not null).Select(r => r.Found!).ToArray();
             string parameters = found.Length == 0 ? "—" : ((long)found.Average(r => r.TrainableParameters)).ToString("N0", CultureInfo.InvariantCulture);
-            return new TableLine([.. varied.Select(k => Choice(p.First().Run, k)), first.IsZeroShot ? "zero-shot" : first.Method.Label(adapter.Rank, adapter.Blocks), parameters],
+            return new TableLine([.. varied.Select(k => Choice(p.First().Run, k)), first.IsZeroShot ? "zero-shot" : adapter.Label(), parameters],
                 [Cell(p.ToArray(), null)]);
         }).ToArray();
         var dataset = own.Select(r => $"{r.Spec.Dataset}, {r.Spec.Shots} shots").Distinct().ToArray();
@@ -156,13 +156,13 @@ public static class ProtocolTables
         string[] cellKeys = ["dataset", "shots", "seed", "eval-on", "classes"];
         string Key(ExpectedRow r) => string.Join("\n", r.Run.Choices.Where(c => !cellKeys.Contains(c.Option.Key) && !(r.Spec.IsZeroShot && c.Option.Key != "method")).Select(c => $"{c.Option.Key}={c.Value}"));
         var grouped = rows.GroupBy(Key, StringComparer.Ordinal).ToArray();
-        var extraKeys = RunSettings.All.Select(s => s.Key).Where(k => !cellKeys.Contains(k) && k is not ("method" or "rank" or "blocks"))
+        var extraKeys = RunSettings.All.Select(s => s.Key).Where(k => !cellKeys.Contains(k) && !AdapterLabels.SpelledKeys.Contains(k))
             .Where(k => grouped.Where(g => !g.First().Spec.IsZeroShot).Select(g => Choice(g.First().Run, k)).Distinct().Count() > 1).ToArray();
         return grouped.Select(g =>
         {
             var spec = g.First().Spec;
             var adapter = spec.ResolvedAdapter;
-            string label = spec.IsZeroShot ? "zero-shot" : spec.Method.Label(adapter.Rank, adapter.Blocks)
+            string label = spec.IsZeroShot ? "zero-shot" : adapter.Label()
                 + string.Concat(extraKeys.Select(k => $" {k}={Choice(g.First().Run, k)}"));
             return (g.ToHashSet(), new TableGroup(label, spec.Method, spec.IsZeroShot ? 0 : adapter.Rank, spec.IsZeroShot ? 0 : adapter.Blocks));
         }).OrderBy(g => Array.IndexOf(AdapterMethods.All, g.Item2.Method)).ToArray();

@@ -17,6 +17,8 @@ public sealed record GridFile(string Path, SweepGrid Grid, string Description, s
 ///   lr: [1e-4, 2e-4]                             # or a list, one value per item
 /// include:                                       # extra points, each over the fixed options
 ///   - { targets: all, lr: 5e-4 }
+/// repeat:                                        # every point above, once per value (seeds for a spread)
+///   seed: 1 | 2 | 3
 /// </code>
 /// Keys are the options of <c>blora train</c> without the dashes. For options whose single value is itself a
 /// comma list (targets, encoders, layers, eval-on) a flow list <c>[q,k,v]</c> would silently mean three alternatives,
@@ -25,7 +27,7 @@ public sealed record GridFile(string Path, SweepGrid Grid, string Description, s
 /// </summary>
 public static class SweepGridFile
 {
-    private static readonly string[] Sections = ["description", "table", "fixed", "grid", "include"];
+    private static readonly string[] Sections = ["description", "table", "fixed", "grid", "include", "repeat"];
 
     /// <summary>The grid in <paramref name="path"/>, validated (<see cref="SweepGrid.Validated"/>).</summary>
     /// <exception cref="InvalidDataException">Malformed YAML, an unknown key or section, or a malformed value.</exception>
@@ -79,12 +81,15 @@ public static class SweepGridFile
                     if (value is not YamlSequenceNode points) throw new InvalidDataException($"{At(path, value)}: include: expects a list of points (- key: value ...)");
                     grid = grid with { Include = points.Children.Select((p, i) => Settings(path, p, $"include[{i}]", axis: false)).ToArray() };
                     break;
+                case "repeat":
+                    grid = grid with { Repeat = Settings(path, value, "repeat", axis: true) };
+                    break;
                 default:
                     throw new InvalidDataException($"{At(path, keyNode)}: unknown section '{section}' (expected {string.Join(", ", Sections)})");
             }
         }
-        if (grid.Fixed.Count + grid.Axes.Count + grid.Include.Count == 0)
-            throw new InvalidDataException($"{path}: the grid sets nothing (expected fixed:, grid: or include:)");
+        if (grid.Fixed.Count + grid.Axes.Count + grid.Include.Count + grid.Repeat.Count == 0)
+            throw new InvalidDataException($"{path}: the grid sets nothing (expected fixed:, grid:, include: or repeat:)");
         try
         {
             return new GridFile(path, grid.Validated(), description, table);

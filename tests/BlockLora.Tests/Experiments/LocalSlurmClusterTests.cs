@@ -1,16 +1,12 @@
-using Xunit.Abstractions;
-
 namespace BlockLora.Tests.Experiments;
 
 /// <summary>A real one-node Slurm cluster starts, runs a job array and stops (see <see cref="LocalSlurmCluster"/>).</summary>
 [Collection(SlurmCollection.Name)]
-public class LocalSlurmClusterTests(ITestOutputHelper output)
+public class LocalSlurmClusterTests
 {
-    [Fact]
+    [SlurmFact]
     public void A_local_cluster_runs_a_job_array_and_writes_its_logs()
     {
-        // The only early return: a user without root opts out with BLORA_SKIP_SLURM_TESTS=1 and the run says so; CI never sets it.
-        if (LocalSlurmCluster.OptedOut(output.WriteLine)) return;
         using var cluster = LocalSlurmCluster.Start();
         string logs = Path.Combine(cluster.Folder, "array");
         Directory.CreateDirectory(logs);

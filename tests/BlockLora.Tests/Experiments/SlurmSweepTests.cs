@@ -18,11 +18,9 @@ public partial class SlurmSweepTests(ITestOutputHelper output)
     [GeneratedRegex(@"\] run ([0-9a-f]{12}) ")]
     private static partial Regex RunStart();
 
-    [Fact]
+    [SlurmFact]
     public void A_sweep_runs_as_a_job_array_like_it_runs_locally_and_a_cancelled_task_is_resubmitted_alone()
     {
-        // The only early return: a user without root opts out with BLORA_SKIP_SLURM_TESTS=1 and the run says so; CI never sets it.
-        if (LocalSlurmCluster.OptedOut(output.WriteLine)) return;
         var watch = Stopwatch.StartNew();
         using var cluster = LocalSlurmCluster.Start();
         var env = cluster.Environment.ToDictionary(p => p.Key, p => (string?)p.Value);

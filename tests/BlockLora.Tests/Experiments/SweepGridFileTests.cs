@@ -52,6 +52,28 @@ public class SweepGridFileTests
     }
 
     [Fact]
+    public void Repeat_takes_every_grid_and_include_point_once_per_value()
+    {
+        string path = Write("""
+            fixed:
+              method: block-lora
+            grid:
+              blocks: 2 | 4
+            include:
+              - { method: lora, rank: 1 }
+            repeat:
+              seed: 1 | 2 | 3
+            """);
+        var grid = SweepGridFile.Read(path);
+        Assert.Contains("seed", grid.Keys);
+        var runs = new SweepConfig { Base = Base(), Grids = [grid] }.Runs();
+        Assert.Equal((2 + 1) * 3, runs.Count);
+        foreach (var point in new[] { (AdapterMethod.BlockLora, 2, 2), (AdapterMethod.BlockLora, 2, 4), (AdapterMethod.Lora, 1, 1) })
+            Assert.Equal([1, 2, 3], runs.Where(r => (r.Spec.Method, r.Spec.ResolvedAdapter.Rank, r.Spec.ResolvedAdapter.Blocks) == point).Select(r => r.Spec.Seed).Order());
+        Assert.Equal(runs.Count, runs.Select(r => r.Identity.Id).Distinct().Count());
+    }
+
+    [Fact]
     public void Layered_grids_cross_their_points_and_identical_runs_are_kept_once()
     {
         var outer = new SweepGrid { Axes = [GridSetting.Of("method", new[] { AdapterMethod.ZeroShot, AdapterMethod.Lora }), GridSetting.Of("seed", new[] { 1, 2 })] };
@@ -77,6 +99,8 @@ public class SweepGridFileTests
         { "grid:\n  encoders: eyes | both\n", "grid.yaml:2: grid.encoders: bad value 'eyes'" },
         { "grid:\n  method: lora\n  blocks: 0\n", "grid.yaml:3: grid.blocks: bad value '0': blocks must be positive" },
         { "", "grid.yaml: empty grid file" },
+        { "include:\n  - { rank: 1, seed: 2 }\nrepeat:\n  seed: 1 | 2\n", "grid.yaml:4: repeat.seed: 'seed' is repeated over every point, so no point may set it (it is set at " },
+        { "repeat:\n  results: a | b\n", "grid.yaml:2: repeat.results: 'results' is one per sweep" },
     };
 
     [Theory]

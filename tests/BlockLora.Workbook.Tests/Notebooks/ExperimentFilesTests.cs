@@ -12,7 +12,7 @@ public class ExperimentFilesTests
 {
     private static string RepoRoot => WorkbookProfile.FindRepoRoot(AppContext.BaseDirectory);
 
-    private static readonly string[] Ablations = ["ablation-rank-blocks", "ablation-targets", "ablation-encoders"];
+    private static readonly string[] Ablations = ["ablation-rank-blocks", "ablation-targets", "ablation-encoders", "ablation-methods"];
     private static readonly string[] ProtocolTables = ["fewshot", "base-to-new", "cross-dataset", "domain-generalization"];
 
     public static TheoryData<string, string> GridFiles()
@@ -72,13 +72,18 @@ public class ExperimentFilesTests
             var schedule = profile.Train;
             Assert.Equal(schedule.TotalIterations(r.Spec.Shots), r.Spec.Iterations);
             Assert.Equal((schedule.LearningRate, schedule.MinCropScale, schedule.BatchSize), (r.Spec.Train.LearningRate, r.Spec.Train.MinCropScale, r.Spec.Train.BatchSize));
-            if (gridName != "ablation-rank-blocks")
+            if (gridName is not ("ablation-rank-blocks" or "ablation-methods"))
                 Assert.Equal((profile.Adapter.Rank, r.Spec.Method.Blocks(profile.Adapter.Blocks)), (r.Spec.ResolvedAdapter.Rank, r.Spec.ResolvedAdapter.Blocks));
             // Every n divides the widths of the profile's model (SelectMatrices checks each matrix).
             Assert.True(ParameterAccounting.FromConfig(clip, r.Spec.ResolvedAdapter).Total.Parameters > 0);
         });
+        // An ablation runs on the profile's train dataset and main shots; the methods comparison over three seeds, the others one.
+        int[] seeds = gridName == "ablation-methods" ? [1, 2, 3] : [profile.Seeds[0]];
         if (gridName.StartsWith("ablation-", StringComparison.Ordinal))
-            Assert.All(runs, r => Assert.Equal((profile.ResolveDataset(profile.TrainDataset).Name, profile.MainShots, profile.Seeds[0]), (r.Spec.Dataset, r.Spec.Shots, r.Spec.Seed)));
+        {
+            Assert.All(runs, r => Assert.Equal((profile.ResolveDataset(profile.TrainDataset).Name, profile.MainShots), (r.Spec.Dataset, r.Spec.Shots)));
+            Assert.Equal(seeds, runs.Select(r => r.Spec.Seed).Distinct().Order());
+        }
     }
 
     [Theory]
@@ -143,6 +148,35 @@ public class ExperimentFilesTests
             Assert.Equal(values.Length - 1, runs.Count(r => !rankBlocks.Contains(r.Identity.Id)));
             Assert.Equal([key], Workbook.Tables.GridTables.VariedOptions(grid, runs));
         }
+    }
+
+    [Theory]
+    [InlineData(WorkbookProfile.SmokeName)]
+    [InlineData(WorkbookProfile.PaperName)]
+    public void Methods_file_runs_every_method_at_three_seeds_and_its_header_counts_are_the_ViT_B16_formula(string profileName)
+    {
+        var profile = WorkbookProfile.ByName(profileName, RepoRoot) with { ModelPath = WorkbookProfile.Smoke(RepoRoot).ModelPath, Device = "cpu" };
+        string path = profile.AblationFile("ablation-methods");
+        var runs = profile.AblationSweep("ablation-methods", out _, out _).Runs();
+        var points = runs.GroupBy(r => r.Spec.ResolvedAdapter.Label()).ToArray();
+        Assert.All(points, p => Assert.Equal([1, 2, 3], p.Select(r => r.Spec.Seed).Order()));
+        Assert.Equal(14 * 3, runs.Count);
+        Assert.Equal(runs.Count, runs.Select(r => r.Identity.Id).Distinct().Count());
+        string[] families = ["LoRA", "Block-LoRA", "DoRA", "Block-DoRA", "VeRA", "LoRA-FA", "PiSSA"];
+        Assert.Equal(families.Order(), points.Select(p => p.First().Spec.ResolvedAdapter.Family()).Distinct().Order());
+        Assert.Equal([2, 4, 8], points.Where(p => p.First().Spec.ResolvedAdapter.Family() == "Block-LoRA").Select(p => p.First().Spec.ResolvedAdapter.Blocks).Order());
+
+        // Every count the header prints ("#   DoRA r=2   230,400   DoRA r=1   138,240") is the formula at ViT-B/16 for that point.
+        var header = File.ReadLines(path).TakeWhile(l => l.StartsWith('#')).ToArray();
+        var printed = header.SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l, @"((?:Block-)?[A-Za-z]+(?:-FA)? r=\d+(?: n=\d+)?)\s+([\d,]+)"))
+            .Select(m => (Label: m.Groups[1].Value, Count: long.Parse(m.Groups[2].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        Assert.Equal(points.Select(p => p.Key).Order(), printed.Select(p => p.Label).Order());
+        foreach (var (label, count) in printed)
+        {
+            var adapter = points.Single(p => p.Key == label).First().Spec.ResolvedAdapter;
+            Assert.True(count == ParameterAccounting.FromConfig(ClipConfig.VitB16, adapter).Total.Parameters, $"{label}: header {count:N0}, formula {ParameterAccounting.FromConfig(ClipConfig.VitB16, adapter).Total.Parameters:N0}");
+        }
+        Assert.Contains(printed, p => p.Label == "Block-LoRA r=2 n=8" && p.Count == 103_680);
     }
 
     [Fact]
