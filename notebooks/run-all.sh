@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export BLORA_PROFILE="${BLORA_PROFILE:-smoke}"
 export BLORA_PNG="${BLORA_PNG:-required}"
+# Executed copies keep each chart as a PNG and each progress view in its final state (NotebookCharts): a few MB in all.
+export BLORA_NOTEBOOK_CHARTS="${BLORA_NOTEBOOK_CHARTS:-static}"
 start=$(date +%s)
 
 dotnet build -c Release BlockLora.Research.sln --nologo -v quiet

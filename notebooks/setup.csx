@@ -36,9 +36,9 @@ var nativeLibraries = NativePreload.Load();
 var profile = WorkbookProfile.FromEnvironment();
 if (profile.TorchThreads > 0) TorchSharp.torch.set_num_threads(profile.TorchThreads);
 
-// 3. Views: Plotly charts carry plotly.js inline (renders offline, in VS Code and in saved outputs);
-//    Deedle frames render as HTML tables.
-Formatter.Register<Plotly.NET.GenericChart>((chart, writer) => writer.Write(FigureWriter.InlineHtml(chart)), HtmlFormatter.MimeType);
+// 3. Views: the first chart's output carries plotly.js (offline) and later charts reuse it; a headless run
+//    (BLORA_NOTEBOOK_CHARTS=static, set by run-all.sh) saves each chart as a PNG instead. Deedle frames render as HTML tables.
+Formatter.Register<Plotly.NET.GenericChart>((chart, writer) => writer.Write(NotebookCharts.Html(chart)), HtmlFormatter.MimeType);
 Formatter.Register(typeof(Deedle.Frame<,>), (object frame, System.IO.TextWriter writer) => writer.Write(FrameHtml.Render(frame)), HtmlFormatter.MimeType);
 
 // 4. Data (generated for smoke) and output folders; what is missing, with the fix.

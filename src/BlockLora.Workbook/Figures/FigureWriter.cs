@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.FSharp.Core;
@@ -26,7 +27,7 @@ public sealed record FigureFiles(string Html, string? Png, string? PngError);
 /// exports it with <c>Plotly.toImage</c>), but by running the browser directly (<c>--dump-dom</c>) rather than through
 /// PuppeteerSharp, whose packages do not load beside a notebook kernel's own (see Directory.Packages.props). Everything works offline: the HTML files load plotly.js from
 /// one copy in the figures root (written once), the PNG renderer gets plotly.js inline, and the notebook view
-/// carries plotly.js inline (<c>PlotlyJSReference.Full</c>), so saved notebooks render without a network.
+/// (<see cref="NotebookCharts"/>) carries plotly.js once per notebook, so saved notebooks render without a network.
 /// </summary>
 public sealed class FigureWriter
 {
@@ -76,6 +77,7 @@ public sealed class FigureWriter
         if (!File.Exists(jsPath)) File.WriteAllText(jsPath, PlotlyJs.Value.Source, Encoding.UTF8);
         string relativeJs = Path.GetRelativePath(Directory, jsPath).Replace('\\', '/');
         var sized = Sized(chart, width, height);
+        SavedSizes.AddOrUpdate(chart, new StrongBox<(int, int)>((width, height)));
         File.WriteAllText(html, GenericChart.toEmbeddedHTML(WithReference(sized, PlotlyJSReference.NewCDN(relativeJs))), Encoding.UTF8);
 
         var files = new FigureFiles(html, Png == PngExport.Off ? null : stem + ".png", null);
@@ -106,19 +108,42 @@ public sealed class FigureWriter
         return Written;
     }
 
-    /// <summary>The chart as a notebook HTML fragment with plotly.js inline (about 3.6 MB), so it renders offline.</summary>
-    public static string InlineHtml(GenericChart chart)
+    /// <summary>
+    /// plotly.js (about 3.6 MB) as a script that defines <c>window.Plotly</c> unless the page already has it. A notebook
+    /// view writes it once (<see cref="NotebookCharts"/>), so one copy serves every chart of the notebook.
+    /// </summary>
+    public static string LibraryHtml()
+    {
+        // Hide AMD/CommonJS loaders (Jupyter's require.js) so plotly.js defines window.Plotly wherever it runs.
+        return new StringBuilder(PlotlyJs.Value.Source.Length + 200)
+            .Append("<script type=\"text/javascript\">if (!window.Plotly) { (function (define, module, exports) {\n")
+            .Append(PlotlyJs.Value.Source)
+            .Append("\n}).call(window); }</script>").ToString();
+    }
+
+    /// <summary>
+    /// The chart as an HTML fragment without plotly.js: it draws once <c>window.Plotly</c> exists (an earlier output's
+    /// <see cref="LibraryHtml"/>), waiting up to 20 s, and otherwise says how to see it.
+    /// </summary>
+    public static string ChartHtml(GenericChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        var html = new StringBuilder(PlotlyJs.Value.Source.Length + 20_000);
-        // Hide AMD/CommonJS loaders (Jupyter's require.js) so plotly.js defines window.Plotly wherever it runs.
-        html.Append("<div><script type=\"text/javascript\">if (!window.Plotly) { (function (define, module, exports) {\n")
-            .Append(PlotlyJs.Value.Source)
-            .Append("\n}).call(window); }</script>")
-            .Append(GenericChart.toChartHTML(WithReference(chart, PlotlyJSReference.NoReference)))
-            .Append("</div>");
-        return html.ToString();
+        string fragment = GenericChart.toChartHTML(WithReference(chart, PlotlyJSReference.NoReference));
+        var call = RenderCall().Match(fragment);
+        if (!call.Success) throw new InvalidOperationException("Plotly.NET's chart HTML changed shape: no final renderPlotly_ call to defer");
+        string divId = string.Join("-", Enumerable.Range(2, 5).Select(g => call.Groups[g].Value));
+        return fragment[..call.Index]
+            + $"(function wait(n) {{ if (window.Plotly) {call.Groups[1].Value}(); else if (n < 400) setTimeout(function () {{ wait(n + 1); }}, 50); "
+            + $"else document.getElementById('{divId}').innerText = 'plotly.js is not loaded in this view: run the notebook from its first cell, or open the figure\\'s HTML file under results/figures/'; }})(0);\n</script>"
+            + fragment[(call.Index + call.Length)..];
     }
+
+    /// <summary>The size <see cref="Save"/> gave <paramref name="chart"/> (what a static view renders it at); null when it was not saved.</summary>
+    public static (int Width, int Height)? SavedSize(GenericChart chart) => SavedSizes.TryGetValue(chart, out var size) ? size.Value : null;
+
+    private static readonly ConditionalWeakTable<GenericChart, StrongBox<(int, int)>> SavedSizes = [];
+
+    private static Regex RenderCall() => new(@"(renderPlotly_([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12}))\(\);\s*</script>", RegexOptions.RightToLeft);
 
     /// <summary>Renders one chart to <paramref name="pngPath"/> through headless Chromium at <paramref name="browser"/> (throws when it cannot).</summary>
     public static void WritePng(GenericChart chart, string pngPath, int width, int height, string browser)

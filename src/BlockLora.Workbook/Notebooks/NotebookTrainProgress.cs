@@ -8,7 +8,9 @@ namespace BlockLora.Workbook.Notebooks;
 /// Training progress for a notebook: keeps every step (for the curve afterwards) and the messages, and hands a small
 /// HTML view (bar, iteration, loss, accuracy, lr, speed, ETA, the last messages) to <paramref name="render"/> at most
 /// every <paramref name="minInterval"/> (steps and messages alike) and at each run's last step. In .NET Interactive:
-/// <c>var view = display(HTML("…")); new NotebookTrainProgress(html => view.Update(HTML(html)))</c>.
+/// <c>var view = display(HTML("…")); new NotebookTrainProgress(html => view.Update(HTML(html)))</c>. A headless run
+/// (<see cref="Figures.NotebookCharts.ModeVariable"/>=static, as <c>notebooks/run-all.sh</c> sets) renders only on
+/// <see cref="Refresh"/>: a saved notebook keeps every update as an output, so it keeps just the final state.
 /// </summary>
 public sealed class NotebookTrainProgress(Action<string> render, TimeSpan? minInterval = null, int keepMessages = 6) : ITrainProgress
 {
@@ -16,6 +18,7 @@ public sealed class NotebookTrainProgress(Action<string> render, TimeSpan? minIn
     private readonly List<TrainStep> steps = [];
     private readonly List<string> messages = [];
     private DateTime lastRender = DateTime.MinValue;
+    private readonly bool finalStateOnly = Figures.NotebookCharts.ModeFromEnvironment() == Figures.NotebookChartMode.Static;
 
     /// <summary>Every step seen, across runs (a sweep's runs follow each other; <see cref="TrainStep.Iteration"/> restarts at 1).</summary>
     public IReadOnlyList<TrainStep> Steps => steps;
@@ -36,7 +39,7 @@ public sealed class NotebookTrainProgress(Action<string> render, TimeSpan? minIn
     {
         steps.Add(step);
         var now = DateTime.UtcNow;
-        if (step.Iteration == step.TotalIterations || now - lastRender >= interval)
+        if (!finalStateOnly && (step.Iteration == step.TotalIterations || now - lastRender >= interval))
         {
             lastRender = now;
             render(Html(step));
@@ -46,6 +49,7 @@ public sealed class NotebookTrainProgress(Action<string> render, TimeSpan? minIn
     public void OnMessage(string message)
     {
         messages.Add(message);
+        if (finalStateOnly) return;
         var now = DateTime.UtcNow;
         if (messages.Count > 1 && now - lastRender < interval) return; // a sweep sends two per run: keep the view calm
         lastRender = now;
