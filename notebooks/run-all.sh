@@ -2,7 +2,8 @@
 # Runs every notebook headless in a profile (default smoke) and keeps the executed copies in results/notebooks/.
 #   notebooks/run-all.sh                 # smoke: fresh results/smoke, all notebooks, PNG figures required
 #   notebooks/run-all.sh 06-paper-tables # only the named notebooks (in the given order), keeping results/smoke
-#   BLORA_PROFILE=paper notebooks/run-all.sh   # the real protocol (GPU, weights, data; hours; keeps results/)
+#   BLORA_PROFILE=paper notebooks/run-all.sh   # the real protocol (GPU, weights, data; hours; keeps results/); builds for CUDA
+#   BLORA_DEVICE=cuda notebooks/run-all.sh     # the CUDA build (BLORA_DEVICE=cpu builds for the CPU whatever the profile)
 # Needs: the .NET 10 SDK, Chromium for the PNG figures (Debian: apt-get install -y chromium) and, for smoke, the demo's
 # data packages (apt-get install -y dataset-fashion-mnist python3-sklearn).
 # A failing cell makes dotnet-repl exit non-zero (2); this script then stops with that notebook's name.
@@ -15,7 +16,15 @@ export BLORA_PNG="${BLORA_PNG:-required}"
 export BLORA_NOTEBOOK_CHARTS="${BLORA_NOTEBOOK_CHARTS:-static}"
 start=$(date +%s)
 
-dotnet build -c Release BlockLora.Research.sln --nologo -v quiet
+# The build links the libtorch of BLORA_DEVICE (Directory.Build.props, docs/gpu.md): cuda builds the CUDA variant. The paper
+# profile computes on cuda unless BLORA_DEVICE says otherwise, so it builds that variant too.
+if [ "$BLORA_PROFILE" = paper ]; then export BLORA_DEVICE="${BLORA_DEVICE:-cuda}"; fi
+if ! dotnet build -c Release BlockLora.Research.sln --nologo -v quiet; then
+  case "${BLORA_DEVICE:-cpu}" in
+    cuda*) echo "run-all: the CUDA build (BLORA_DEVICE=$BLORA_DEVICE) failed: it needs the NuGet package libtorch-cuda-12.8-linux-x64 from nuget.org (see warning BLORA002 above, docs/gpu.md), or set BLORA_DEVICE=cpu" >&2 ;;
+  esac
+  exit 2
+fi
 dotnet tool restore
 
 if [ "$BLORA_PROFILE" = smoke ] && [ "${BLORA_KEEP_RESULTS:-0}" != 1 ] && [ $# -eq 0 ]; then

@@ -1,5 +1,6 @@
 // Shared setup: every notebook runs `#!import setup.csx` first. It loads the BUILT library (run
-// `dotnet build -c Release` at the repository root first; notebooks/run-all.sh does) and its dependencies from the
+// `dotnet build -c Release` at the repository root first, `BLORA_DEVICE=cuda dotnet build -c Release` for the CUDA build;
+// notebooks/run-all.sh does) and its dependencies from the
 // build output folder (no NuGet inside the kernel, so it works offline with exactly the versions of
 // Directory.Packages.props), preloads libtorch, registers the chart and table views, and picks the profile.
 #r "../src/BlockLora.Workbook/bin/Release/net10.0/BlockLora.dll"
@@ -31,6 +32,8 @@ using Microsoft.DotNet.Interactive.Formatting;
 //    NuGet package libtorch-cpu-linux-x64 by full path, applies GlibcxxWeakPatch to TorchSharp's
 //    libLibTorchSharp.so (Debian 12's libstdc++ lacks GLIBCXX_3.4.32) and loads it. Versions come from BlockLora.deps.json.
 var nativeLibraries = NativePreload.Load();
+if ((Environment.GetEnvironmentVariable("BLORA_DEVICE") ?? "").StartsWith("cuda") && BlockLora.Torch.DeviceSelection.Build != "cuda")
+    Console.WriteLine("missing: BLORA_DEVICE=cuda, but the workbook was built for the CPU: run 'BLORA_DEVICE=cuda dotnet build -c Release' at the repository root (docs/gpu.md), then restart the kernel");
 
 // 2. The profile: BLORA_PROFILE=smoke (default) or paper. See WorkbookProfile.Smoke / .Paper for what each sets.
 var profile = WorkbookProfile.FromEnvironment();

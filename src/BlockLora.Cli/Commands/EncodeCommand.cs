@@ -13,7 +13,7 @@ public static class EncodeCommand
         var images = new Option<string[]>("--images") { Description = "image files to encode", Required = true, AllowMultipleArgumentsPerToken = true };
         var texts = new Option<string>("--texts-file") { Description = "UTF-8 JSON array of strings", Required = true };
         var output = new Option<string>("--output") { Description = "output .safetensors (tokens, pixels, image_features, text_features, logits_per_image)", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => DeviceSelection.Default };
         var batch = new Option<int>("--batch-size") { Description = "images/texts per forward pass", DefaultValueFactory = _ => 32 };
         var adapter = new Option<string?>("--adapter") { Description = "adapter file applied before encoding: .safetensors, or a CLIP-LoRA .pt (imported for this model)" };
         var precision = PrecisionOption.Create("fp32");

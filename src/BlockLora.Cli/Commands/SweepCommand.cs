@@ -10,7 +10,7 @@ namespace BlockLora.Cli.Commands;
 
 /// <summary>
 /// <c>blora sweep</c>: a grid of runs from the command line (<c>--datasets a,b --ranks 2,4</c>, any option with
-/// <c>|</c> alternatives) and/or a grid file; run here, as one shard of several, listed (<c>--dry-run</c>), reported
+/// <c>|</c> alternatives) and/or a grid file; run here, as one shard of several, listed with its cost (<c>--dry-run</c>, and a time estimate with <c>--estimate</c>), reported
 /// (<c>--status</c>), or written and submitted as a Slurm job array (<c>--slurm FILE --submit</c>).
 /// </summary>
 public static class SweepCommand
@@ -48,6 +48,7 @@ public static class SweepCommand
         var o = new RunOptions(RunSettings.All.Select(s => s.Key).Where(k => !fixedKeys.Contains(k)), PluralNames, sweepDefaults);
         var grid = new Option<string?>("--grid") { Description = "YAML grid file (fixed:, grid:, include:; see experiments/); command-line options add axes outside it" };
         var dryRun = new Option<bool>("--dry-run") { Description = "list the runs with their ids and shards, marked done, running, failed or pending; run nothing" };
+        var estimate = new Option<bool>("--estimate") { Description = "with --dry-run: time a few training steps of the longest run here and estimate the sweep's training time" };
         var status = new Option<bool>("--status") { Description = "done / running / failed / pending per run and per shard, and the Slurm tasks still queued" };
         var shard = new Option<string?>("--shard") { Description = "run one slice: i/N (0 <= i < N), or slurm (SLURM_ARRAY_TASK_ID of --shards, or of SLURM_ARRAY_TASK_COUNT)" };
         var shards = new Option<int?>("--shards") { Description = "shard count N for --slurm, --status, --dry-run and --shard slurm" };
@@ -62,7 +63,7 @@ public static class SweepCommand
         var maxParallel = new Option<int?>("--max-parallel") { Description = "at most K array tasks at once (--array=...%K)" };
         var jobName = new Option<string>("--job-name") { Description = "Slurm job name", DefaultValueFactory = _ => "blora-sweep" };
         var command = new Command(name, description)
-            { grid, dryRun, status, shard, shards, threads, slurm, submit, partition, gres, time, cpus, mem, maxParallel, jobName };
+            { grid, dryRun, estimate, status, shard, shards, threads, slurm, submit, partition, gres, time, cpus, mem, maxParallel, jobName };
         foreach (var opt in o.All) command.Options.Add(opt);
         var slurmOptions = new Option[] { slurm, submit, partition, gres, time, cpus, mem, maxParallel, jobName };
 
@@ -77,10 +78,13 @@ public static class SweepCommand
             if (shardCount is < 1) throw new ArgumentException($"--shards must be at least 1, got {shardCount}");
             if (r.GetValue(slurm) is null && slurmOptions.Skip(1).Any(opt => RunOptions.IsGiven(r, opt)))
                 throw new ArgumentException($"{slurmOptions.Skip(1).First(opt => RunOptions.IsGiven(r, opt)).Name} needs --slurm FILE");
+            if (r.GetValue(estimate) && !r.GetValue(dryRun)) throw new ArgumentException("--estimate needs --dry-run (it times a few steps here, then stops)");
             if (r.GetValue(dryRun) || r.GetValue(status))
             {
                 var only = r.GetValue(shard) is null ? null : SweepProcess.For(r.GetValue(shard), shardCount).Shard;
                 SweepReport.Print(config, shardCount, only, perShard: r.GetValue(status), Console.WriteLine);
+                if (!r.GetValue(dryRun)) return;
+                foreach (var line in r.GetValue(estimate) ? SweepTimeEstimate.Of(config).Lines() : [SweepCost.Of(config).Line]) Console.WriteLine(line);
                 return;
             }
             if (r.GetValue(slurm) is { } script)
@@ -100,6 +104,7 @@ public static class SweepCommand
             if (!config.Grids.Any(g => g.Keys.Contains("workers")))
                 config = config with { Base = config.Base with { Train = config.Base.Train with { DataWorkers = budget.Threads } } };
             Console.WriteLine($"sweep: {budget.Threads} thread{(budget.Threads == 1 ? "" : "s")} ({budget.Source}){(process.StoreName is null ? "" : $", rows to {ResultsFolder.In(config.ResultsDir).Own(process.StoreName).Path}")}");
+            Console.WriteLine($"sweep {SweepCost.Of(config).Line}");
             var summary = Sweep.Run(config, SpectreTrainProgress.ForConsole(), process);
             Console.WriteLine($"sweep done: {summary.Ran} ran, {summary.Skipped} already finished{(summary.HeldElsewhere > 0 ? $", {summary.HeldElsewhere} running elsewhere" : "")}, {summary.Total} in the grid{(process.Shard.Count > 1 ? $" (shard {process.Shard})" : "")}; rows under {config.ResultsDir}");
         }));

@@ -24,7 +24,7 @@ public sealed record BenchConfig
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>cpu, cuda or cuda:N (the twin runs on the CPU only, so on CUDA it is skipped).</summary>
-    public string Device { get; init; } = "cpu";
+    public string Device { get; init; } = DeviceSelection.Default;
 
     /// <summary>Timed rounds; each round runs every case once on each side, interleaved.</summary>
     public int Reps { get; init; } = 3;

@@ -54,7 +54,7 @@ public static class RunSettings
             Apply = (s, v) => { Text.PromptTemplate.Validate(v); return s with { Train = s.Train with { Template = v } }; } },
         new() { Key = "min-crop-scale", Description = "smallest area fraction of the random resized crop", Default = "0.08",
             Apply = (s, v) => s with { Train = s.Train with { MinCropScale = CropScale(v) } } },
-        new() { Key = "device", Description = "cpu, cuda or cuda:N", Default = "cpu", Apply = (s, v) => s with { Train = s.Train with { Device = DeviceSelection.CheckName(v.Trim()) } } },
+        new() { Key = "device", Description = "cpu, cuda or cuda:N (default: the device this build is for, cuda in a BLORA_DEVICE=cuda build)", Default = DeviceSelection.Default, Apply = (s, v) => s with { Train = s.Train with { Device = DeviceSelection.CheckName(v.Trim()) } } },
         new() { Key = "precision", Description = "fp32 (exact parity), bf16, fp16 or auto (bf16 on a CPU with avx512_bf16/AMX or a GPU of compute capability >= 8.0, fp16 on older GPUs, else fp32)",
             Default = "auto", Apply = (s, v) => s with { Train = s.Train with { Precision = Precisions.Parse(v) } } },
         new() { Key = "workers", Description = "image decoding threads (default: the cores this process may use)", Apply = (s, v) => s with { Train = s.Train with { DataWorkers = Positive(v, "workers") } } },

@@ -8,7 +8,7 @@ public sealed record EncodeRequest
     public required IReadOnlyList<string> Images { get; init; }
     public required string TextsFile { get; init; }
     public required string OutputPath { get; init; }
-    public string Device { get; init; } = "cpu";
+    public string Device { get; init; } = DeviceSelection.Default;
     /// <summary>fp32 by default: encode is the exact-parity path the reference outputs are checked with.</summary>
     public Precision Precision { get; init; } = Precision.Fp32;
     public int BatchSize { get; init; } = 32;

@@ -28,7 +28,7 @@ public sealed record TrainConfig
     public double LogitScale { get; init; } = 100;
     /// <summary>Prompt used for training and testing (<see cref="PromptTemplate"/>: "a photo of a {}.", class name with _ → space).</summary>
     public string Template { get; init; } = PromptTemplate.Default;
-    public string Device { get; init; } = "cpu";
+    public string Device { get; init; } = DeviceSelection.Default;
     /// <summary>A <c>metrics.csv</c> row every N iterations (and always at the last); logging never changes a result.</summary>
     public int LogEvery { get; init; } = 10;
     /// <summary>Write a resumable checkpoint every N iterations (0: never).</summary>

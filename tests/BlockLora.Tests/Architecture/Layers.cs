@@ -17,7 +17,7 @@ public static class Layers
         "Inference", "Results", "Experiments", "Cluster",
     ];
 
-    public static readonly string[] Workbook = ["Figures", "Tables", "Charts", "Demo", "Bench", "Notebooks"];
+    public static readonly string[] Workbook = ["Figures", "Tables", "Charts", "Demo", "Bench", "Doctor", "Notebooks"];
 
     /// <summary>Every layer's namespace, bottom first: the core's, then the workbook's.</summary>
     public static IReadOnlyList<string> Namespaces { get; } =
