@@ -71,4 +71,59 @@ public static class WorkbookReproduction
         }
         return new ReproductionReport(profile.Name, sweeps, tables, figures.Flush(), clock.Elapsed);
     }
+
+    /// <summary>
+    /// One grid file (what <c>scripts/ablation.cs</c> runs): its runs, its table (mean ± sd (n) over seeds, written with
+    /// the others under <c>results/&lt;profile&gt;/tables/</c>) and its chart; returns the table as Markdown and the files.
+    /// </summary>
+    public static string RunGrid(WorkbookProfile profile, string gridName, ITrainProgress? progress = null)
+    {
+        var problems = profile.Prepare();
+        if (problems.Count > 0) throw new InvalidOperationException($"profile {profile.Name} is not ready: {string.Join("; ", problems)}");
+        var ablation = WorkbookExperiments.Ablation(profile, gridName, progress);
+        var tables = TablesJob.Run(profile.TablesConfig(Path.Combine(profile.ResultsDir, "tables")) with { GridFiles = [ablation.FilePath] });
+        var figures = new FigureWriter(profile.FiguresDir, $"{FigurePrefix}-{ablation.Name}");
+        var (zeroShot, classes) = GridAblation.References(profile);
+        figures.Save(gridName == "ablation-methods"
+            ? ablation.ParametersChart($"{ablation.Description}", profile.Description, zeroShot, classes)
+            : ablation.Chart(ablation.Description, profile.Description, zeroShot, classes), "chart", 900, 600);
+        var written = figures.Flush();
+        return string.Join("\n", tables.Tables.Select(t => t.ToMarkdown())
+            .Append($"{ablation.Summary.Total} runs ({ablation.Summary.Skipped} already stored, {ablation.Summary.Ran} ran); files: "
+                + string.Join(", ", tables.Files.Concat(written.Select(f => f.Png ?? f.Html)).Select(f => Path.GetRelativePath(profile.RepoRoot, f)))));
+    }
+
+    /// <summary>
+    /// What a profile (or one of its grid files) would run, counted from the grid files alone (no weights needed): runs and
+    /// optimizer steps per file, and the commands that estimate the time on this device and fill the same store on Slurm.
+    /// </summary>
+    public static string Plan(WorkbookProfile profile, string? gridName = null)
+    {
+        var grids = gridName is null ? profile.TableGridNames() : [gridName];
+        var lines = new List<string> { $"profile {profile.Name}: {profile.Description}" };
+        long allSteps = 0;
+        int allRuns = 0;
+        foreach (string grid in grids)
+        {
+            var planned = profile.TableSweep(grid).PlannedRuns();
+            long steps = planned.Sum(r => (long)r.Spec.Iterations);
+            allSteps += steps;
+            allRuns += planned.Count;
+            lines.Add(FormattableString.Invariant($"  {grid}.yaml: {planned.Count} runs, {steps:N0} optimizer steps"));
+        }
+        lines.Add(FormattableString.Invariant($"  in all: {allRuns} runs, {allSteps:N0} optimizer steps (runs shared between files are counted once per file and trained once)"));
+        string first = Shown(profile, profile.AblationFile(gridName ?? "fewshot"));
+        string model = Shown(profile, profile.ModelPath), data = Shown(profile, profile.DataRoot);
+        lines.Add($"time on this device: blora sweep --grid {first} --model {model} --data-root {data} --dry-run --estimate");
+        lines.Add($"on a Slurm cluster: blora sweep --grid {first} --model {model} --data-root {data} --results {Shown(profile, profile.ResultsDir)} --slurm job.sh --shards 8 --submit");
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>A path as a command line shows it: relative inside the repository, from ~ under the home folder.</summary>
+    private static string Shown(WorkbookProfile profile, string path)
+    {
+        string full = Path.GetFullPath(path), home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (full.StartsWith(profile.RepoRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal)) return Path.GetRelativePath(profile.RepoRoot, full);
+        return home.Length > 0 && full.StartsWith(home + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? "~" + full[home.Length..] : full;
+    }
 }
