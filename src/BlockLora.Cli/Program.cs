@@ -1,21 +1,6 @@
-using System.CommandLine;
 using BlockLora.Cli.Commands;
 
-var adapter = AdapterCommands.Create();
-foreach (var command in PeftCommands.Create()) adapter.Subcommands.Add(command);
-var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
-{
-    EncodeCommand.Create(),
-    adapter,
-    DataCommands.Create(),
-    CompareCommand.Create(),
-    TablesCommand.Create(),
-    BenchCommand.Create(),
-    DemoCommand.Create(),
-    ResultsCommand.Create(),
-};
-foreach (var command in ExperimentCommands.Create()) root.Subcommands.Add(command);
-var parsed = root.Parse(args);
+var parsed = CliRoot.Create().Parse(args);
 // Usage mistakes get one line each (an unknown option its nearest known one) and exit 2, like every other user error; --help still prints help.
 if (parsed.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
 {
