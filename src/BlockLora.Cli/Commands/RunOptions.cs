@@ -89,12 +89,22 @@ public sealed class RunOptions
             try
             {
                 var values = RunSettings.Alternatives(o.Setting, text).Select(v => o.ClipLora?.Translate?.Invoke(v, fixedSoFar) ?? v).ToArray();
-                if (values.Length == 1) fixedSoFar = o.Setting.Apply(fixedSoFar, values[0]);
                 settings.Add(new GridSetting(o.Setting, values, Spelling(r, o)));
+                if (values.Length == 1) fixedSoFar = Tried(o.Setting, fixedSoFar, values[0]);
             }
             catch (ArgumentException e) { throw new ArgumentException($"{Spelling(r, o)}: {e.Message}"); }
         }
         return settings;
+    }
+
+    /// <summary>
+    /// The context a later translation reads, as far as it can be known here: a value that only the grid file makes valid
+    /// (a dataset its data root describes) leaves the context as it was; the sweep checks every value itself.
+    /// </summary>
+    private static RunSpec Tried(RunSetting setting, RunSpec spec, string value)
+    {
+        try { return setting.Apply(spec, value); }
+        catch (ArgumentException) { return spec; }
     }
 
     /// <summary>The sweep's own default for a setting nobody gave (shots 1,2,4,8,16), as a setting; null when it has none.</summary>

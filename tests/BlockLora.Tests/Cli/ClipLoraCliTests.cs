@@ -55,6 +55,12 @@ public class ClipLoraCliTests
         Assert.Contains($"OxfordPets: top-1 {row.Accuracy:F2}%", evalOnly.Stdout);
         Assert.Single(new ResultsStore(Path.Combine(save, "results.csv")).ReadAll()); // scored, not recorded
 
+        // blora eval takes CLIP-LoRA's names for the options it shares with a run.
+        string adapter = Path.Combine(native.RunFolder, FewShotRun.AdapterFileName);
+        var eval = BloraProcess.RunWith(env, "eval", "--backbone", "ViT-B/16", "--root_path", tiny.Root, "--dataset", "oxford_pets", "--precision", "fp32", "--adapter", adapter);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Contains($"OxfordPets: top-1 {row.Accuracy:F2}%", eval.Stdout);
+
         // Another seed is another run, which nothing saved.
         string[] otherSeed = [.. clipLora, "--eval_only"];
         otherSeed[Array.IndexOf(otherSeed, "--seed") + 1] = "2";
