@@ -57,8 +57,6 @@ public sealed class RunOptions
 
     public IEnumerable<Option> All => options.Select(o => o.Option);
 
-    public Option<string> this[string key] => (Option<string>)options.Single(o => o.Setting.Key == key && o.ClipLora is null).Option;
-
     /// <summary>One run: the defaults with every given option applied (in setting order, so data-root precedes dataset names).</summary>
     public RunSpec Spec(ParseResult r) => RunSettings.Complete(Applied(r));
 
