@@ -80,8 +80,8 @@ public static class DataCommands
 
     private static Command DownloadWeights()
     {
-        var model = new Argument<string>("MODEL") { Description = "OpenAI model name, e.g. ViT-B/16", DefaultValueFactory = _ => "ViT-B/16" };
-        var dest = new Argument<string>("DEST") { Description = "folder to save the .pt into", DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clip") };
+        var model = new Argument<string>("MODEL") { Description = "OpenAI model name, e.g. ViT-B/16", DefaultValueFactory = _ => ClipWeights.DefaultModel };
+        var dest = new Argument<string>("DEST") { Description = "folder to save the .pt into", DefaultValueFactory = _ => ClipWeights.DefaultFolder };
         var baseUrl = new Option<string?>("--base-url") { Description = "mirror of openaipublic.azureedge.net/clip/models" };
         var command = new Command("download-weights", "Download OpenAI CLIP weights, verifying the SHA-256 that is part of their URL") { model, dest, baseUrl };
         command.SetAction(r => UserErrors.Run(() =>

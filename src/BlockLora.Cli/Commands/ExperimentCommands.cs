@@ -2,7 +2,6 @@ using System.CommandLine;
 using BlockLora.Adapters;
 using BlockLora.Experiments;
 using BlockLora.Inference;
-using BlockLora.Torch;
 
 namespace BlockLora.Cli.Commands;
 
@@ -24,12 +23,18 @@ public static class ExperimentCommands
     {
         var o = RunOptions.ForRun();
         var resume = new Option<bool>("--resume") { Description = "continue an interrupted run from its checkpoint (without it, a leftover checkpoint is ignored and overwritten)" };
-        var command = new Command("train", "Few-shot train LoRA or Block-LoRA, evaluate on the test split, save the adapter and a results row") { resume };
+        var evalOnly = new Option<bool>("--eval_only") { Description = "CLIP-LoRA's: " + ClipLoraOptions.Find("eval_only")!.Note };
+        var command = new Command("train", "Few-shot train LoRA or Block-LoRA, evaluate on the test split, save the adapter and a results row") { resume, evalOnly };
         foreach (var opt in o.All) command.Options.Add(opt);
         command.SetAction(r => UserErrors.Run(() =>
         {
             var spec = o.Spec(r) with { Resume = r.GetValue(resume) };
             if (spec.Method == AdapterMethod.ZeroShot) throw new ArgumentException("use 'blora zero-shot' for the zero-shot baseline");
+            if (r.GetValue(evalOnly))
+            {
+                foreach (var line in RunJob.EvaluateSaved(spec, Console.Error.WriteLine)) Console.WriteLine(line);
+                return;
+            }
             var run = RunJob.Run(spec, SpectreTrainProgress.ForConsole());
             Console.WriteLine($"run folder: {run.RunFolder}");
         }));
@@ -49,10 +54,10 @@ public static class ExperimentCommands
         foreach (var opt in new Option[] { adapter, template, perClass, report }) command.Options.Add(opt);
         command.SetAction(r => UserErrors.Run(() =>
         {
+            var spec = o.Spec(r);
             var request = new EvalRequest
             {
-                ModelPath = r.GetValue(o["model"])!, DataRoot = r.GetValue(o["data-root"])!, Dataset = r.GetValue(o["dataset"])!,
-                Device = r.GetValue(o["device"])!, Precision = Precisions.Parse(r.GetValue(o["precision"])!),
+                ModelPath = spec.ModelPath, DataRoot = spec.DataRoot, Dataset = spec.Dataset, Device = spec.Train.Device, Precision = spec.Train.Precision,
                 AdapterPath = r.GetValue(adapter), Template = r.GetValue(template), PerClass = r.GetValue(perClass), ReportPath = r.GetValue(report),
             };
             foreach (var line in EvalJob.Run(request, Console.Error.WriteLine)) Console.WriteLine(line);

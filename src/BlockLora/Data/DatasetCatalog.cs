@@ -22,6 +22,7 @@ public static class DatasetCatalog
     public static DatasetInfo ImageNet { get; } = new("ImageNet", ["imagenet"], "images", "classnames.txt", CoOpTemplate, 1000,
         SplitLayout.ImageNetFolders, "ImageNet must be downloaded manually from image-net.org (account needed)")
     {
+        ClipLoraKey = "imagenet",
         Download = DatasetDownload.ManualOnly("~147 GB (ILSVRC2012 train 138 GB + val 6.3 GB)",
         [
             new("ImageNet needs an account at https://image-net.org: download ILSVRC2012_img_train.tar and ILSVRC2012_img_val.tar "
@@ -36,6 +37,7 @@ public static class DatasetCatalog
     public static DatasetInfo Caltech101 { get; } = new("Caltech101", ["caltech-101", "Caltech101"], "101_ObjectCategories", "split_zhou_Caltech101.json", CoOpTemplate, 100,
         SplitLayout.CoOpJson, "101_ObjectCategories.tar.gz from the Caltech 101 page (data.caltech.edu)")
     {
+        ClipLoraKey = "caltech101",
         Download = new("~137 MB",
         Files:
         [
@@ -57,6 +59,7 @@ public static class DatasetCatalog
     public static DatasetInfo OxfordPets { get; } = new("OxfordPets", ["oxford_pets", "OxfordPets"], "images", "split_zhou_OxfordPets.json", "a photo of a {}, a type of pet.", 37,
         SplitLayout.CoOpJson, "images.tar.gz from robots.ox.ac.uk/~vgg/data/pets")
     {
+        ClipLoraKey = "oxford_pets",
         Download = new("~0.8 GB",
         Files:
         [
@@ -76,6 +79,7 @@ public static class DatasetCatalog
     public static DatasetInfo StanfordCars { get; } = new("StanfordCars", ["stanford_cars", "StanfordCars"], "", "split_zhou_StanfordCars.json", CoOpTemplate, 196,
         SplitLayout.CoOpJson, "cars_train, cars_test and the devkit of Stanford Cars (ai.stanford.edu/~jkrause/cars)")
     {
+        ClipLoraKey = "stanford_cars",
         Download = new("~1.9 GB",
         // The original ai.stanford.edu/~jkrause files are no longer served; copies of the same four files
         // circulate (Kaggle and others) and are checked against the original SHA-256s.
@@ -97,6 +101,7 @@ public static class DatasetCatalog
     public static DatasetInfo Flowers102 { get; } = new("Flowers102", ["oxford_flowers", "Flower102"], "jpg", "split_zhou_OxfordFlowers.json", "a photo of a {}, a type of flower.", 102,
         SplitLayout.CoOpJson, "102flowers.tgz from robots.ox.ac.uk/~vgg/data/flowers/102")
     {
+        ClipLoraKey = "oxford_flowers",
         Download = new("~330 MB",
         Files:
         [
@@ -120,6 +125,7 @@ public static class DatasetCatalog
     public static DatasetInfo Food101 { get; } = new("Food101", ["food-101", "Food101"], "images", "split_zhou_Food101.json", "a photo of {}, a type of food.", 101,
         SplitLayout.CoOpJson, "food-101.tar.gz from data.vision.ee.ethz.ch/cvl/datasets_extra/food-101")
     {
+        ClipLoraKey = "food101",
         Download = new("~5 GB",
         Files:
         [
@@ -135,6 +141,7 @@ public static class DatasetCatalog
     public static DatasetInfo FgvcAircraft { get; } = new("FGVCAircraft", ["fgvc_aircraft"], "images", "variants.txt", "a photo of a {}, a type of aircraft.", 100,
         SplitLayout.FgvcAircraftText, "fgvc-aircraft-2013b.tar.gz from robots.ox.ac.uk/~vgg/data/fgvc-aircraft (its data/ folder becomes fgvc_aircraft)")
     {
+        ClipLoraKey = "fgvc",
         Download = new("~2.8 GB",
         Files:
         [
@@ -151,6 +158,7 @@ public static class DatasetCatalog
     public static DatasetInfo Sun397 { get; } = new("SUN397", ["sun397", "SUN397"], "SUN397", "split_zhou_SUN397.json", CoOpTemplate, 397,
         SplitLayout.CoOpJson, "SUN397.tar.gz from vision.princeton.edu/projects/2010/SUN")
     {
+        ClipLoraKey = "sun397",
         Download = new("~37 GB",
         Files:
         [
@@ -169,6 +177,7 @@ public static class DatasetCatalog
     public static DatasetInfo Dtd { get; } = new("DTD", ["dtd", "DTD"], "images", "split_zhou_DescribableTextures.json", "{} texture.", 47,
         SplitLayout.CoOpJson, "dtd-r1.0.1.tar.gz from robots.ox.ac.uk/~vgg/data/dtd")
     {
+        ClipLoraKey = "dtd",
         Download = new("~600 MB",
         Files:
         [
@@ -184,6 +193,7 @@ public static class DatasetCatalog
     public static DatasetInfo EuroSat { get; } = new("EuroSAT", ["eurosat"], "2750", "split_zhou_EuroSAT.json", "a centered satellite photo of {}.", 10,
         SplitLayout.CoOpJson, "EuroSAT.zip (RGB) from madm.dfki.de/files/sentinel")
     {
+        ClipLoraKey = "eurosat",
         Download = new("~90 MB",
         Files:
         [
@@ -200,6 +210,7 @@ public static class DatasetCatalog
     public static DatasetInfo Ucf101 { get; } = new("UCF101", ["ucf101", "UCF101"], "UCF-101-midframes", "split_zhou_UCF101.json", "a photo of a person doing {}.", 101,
         SplitLayout.CoOpJson, "UCF-101-midframes.zip linked from CoOp's DATASETS.md")
     {
+        ClipLoraKey = "ucf101",
         Download = new("size not published",
         Files:
         [
@@ -283,10 +294,10 @@ public static class DatasetCatalog
     /// <summary>The domain-generalisation targets: ImageNet-V2, -Sketch, -A, -R.</summary>
     public static IReadOnlyList<DatasetInfo> ImageNetVariants { get; } = All.Where(d => d.IsTestOnly).ToArray();
 
-    // Names and folder names, lower-cased with '-', '_' and spaces removed, so "ImageNet-A", "imagenet_a",
-    // "oxford_pets" and "OxfordPets" all find their entry. Building it throws if two entries ever collide.
+    // Names, folder names and CLIP-LoRA's keys, lower-cased with '-', '_' and spaces removed, so "ImageNet-A",
+    // "imagenet_a", "oxford_pets", "fgvc" and "OxfordPets" all find their entry. Building it throws if two entries ever collide.
     private static readonly FrozenDictionary<string, DatasetInfo> ByKey = All
-        .SelectMany(d => d.FolderNames.Prepend(d.Name).Select(Key).Distinct().Select(k => KeyValuePair.Create(k, d)))
+        .SelectMany(d => d.FolderNames.Prepend(d.Name).Concat(d.ClipLoraKey is { } key ? [key] : []).Select(Key).Distinct().Select(k => KeyValuePair.Create(k, d)))
         .ToFrozenDictionary();
 
     /// <summary>Finds a dataset by name or folder name, ignoring case, '-', '_' and spaces.</summary>

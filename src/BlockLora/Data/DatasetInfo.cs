@@ -47,6 +47,12 @@ public sealed record DatasetInfo(
     /// </summary>
     public DatasetDownload? Download { get; init; }
 
+    /// <summary>
+    /// CLIP-LoRA's <c>--dataset</c> key for this benchmark (<c>fgvc</c>, <c>oxford_pets</c>, ...); the catalog accepts it as
+    /// a name, so a CLIP-LoRA command line names the same dataset here. Null where CLIP-LoRA has none (the ImageNet variants).
+    /// </summary>
+    public string? ClipLoraKey { get; init; }
+
     /// <summary>The CoOp folder name, used when suggesting where to put a missing dataset.</summary>
     public string PrimaryFolderName => FolderNames[0];
 

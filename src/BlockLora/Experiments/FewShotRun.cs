@@ -64,7 +64,7 @@ public static class FewShotRun
                     MetricsPath = Path.Combine(run.RunFolder, MetricsLog.FileName),
                 });
                 if (trained.SkippedImages > 0) progress.OnMessage($"warning: skipped {trained.SkippedImages} unreadable training images");
-                AdapterFile.Save(Path.Combine(run.RunFolder, "adapter.safetensors"), adapters, new Dictionary<string, string>
+                AdapterFile.Save(Path.Combine(run.RunFolder, AdapterFileName), adapters, new Dictionary<string, string>
                 {
                     ["dataset"] = splits.Dataset.Name,
                     ["shots"] = spec.Shots.ToString(CultureInfo.InvariantCulture),
@@ -108,7 +108,7 @@ public static class FewShotRun
         progress ??= SilentTrainProgress.Instance;
         var spec = run.Spec;
         if (spec.IsZeroShot) throw new ArgumentException("a zero-shot run has no adapter to evaluate elsewhere");
-        string adapterPath = Path.Combine(run.RunFolder, "adapter.safetensors");
+        string adapterPath = Path.Combine(run.RunFolder, AdapterFileName);
         if (!File.Exists(adapterPath))
             throw new FileNotFoundException($"{adapterPath}: no saved adapter; run {spec.Dataset} {AdapterMethods.Format(spec.Method)} {spec.Shots}-shot seed {spec.Seed} first", adapterPath);
         string source = run.Dataset.Name;
@@ -170,6 +170,9 @@ public static class FewShotRun
             Classes = ClassSubsets.Format(evalClasses ?? spec.Classes),
         };
     }
+
+    /// <summary>The adapter a training run saves in its run folder.</summary>
+    public const string AdapterFileName = "adapter.safetensors";
 
     /// <summary><c>config.json</c> in a run folder: the run's canonical config, the text its results row carries in <c>config</c>.</summary>
     public const string ConfigFileName = "config.json";

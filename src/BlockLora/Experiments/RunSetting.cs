@@ -21,4 +21,10 @@ public sealed record RunSetting
     public bool IsList { get; init; }
     /// <summary>Whether a sweep may vary it; the results folder and the data root are one per sweep.</summary>
     public bool CanVary { get; init; } = true;
+    /// <summary>
+    /// Settings that this one makes unused when given (the total <c>iterations</c> overrides the per-shot count and the
+    /// base), so a command line giving both is refused (<see cref="RunSettings.RefuseExcluded"/>) instead of silently
+    /// dropping one.
+    /// </summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
 }

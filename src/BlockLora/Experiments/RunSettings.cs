@@ -42,7 +42,7 @@ public static class RunSettings
             Apply = (s, v) => s with { Adapter = s.Adapter with { Targets = AdapterTargetNames.Parse(v) } } },
         new() { Key = "encoders", Description = "vision, text or both", Default = "both", IsList = true, Apply = (s, v) => s with { Adapter = s.Adapter with { Encoders = AdapterEncoderNames.Parse(v) } } },
         new() { Key = "layers", Description = "all, a list (0,3,7), a range (0-5), or per encoder (text:0-5;vision:6-11)", Default = "all", IsList = true, Apply = (s, v) => s with { Adapter = s.Adapter with { Layers = LayerSelection.Parse(v) } } },
-        new() { Key = "iterations", Description = "optimizer steps in all (default: iterations-base + iterations-per-shot x shots)", Apply = (s, v) => s with { Train = s.Train with { Iterations = Positive(v, "iterations") } } },
+        new() { Key = "iterations", Description = "optimizer steps in all (default: iterations-base + iterations-per-shot x shots)", Excludes = ["iterations-per-shot", "iterations-base"], Apply = (s, v) => s with { Train = s.Train with { Iterations = Positive(v, "iterations") } } },
         new() { Key = "iterations-per-shot", Description = "optimizer steps per shot when --iterations is not given (CLIP-LoRA's n_iters)", Default = "500",
             Apply = (s, v) => s with { Train = s.Train with { IterationsPerShot = Positive(v, "iterations per shot") } } },
         new() { Key = "iterations-base", Description = "optimizer steps added to iterations-per-shot x shots (short CPU schedules: the demo's 60 + 10 x shots)", Default = "0",
@@ -77,6 +77,18 @@ public static class RunSettings
     /// <summary>The setting called <paramref name="key"/>; the message lists the known keys.</summary>
     public static RunSetting Get(string key) => byKey.TryGetValue(key, out var setting) ? setting
         : throw new ArgumentException($"unknown option '{key}' (options: {string.Join(", ", All.Select(s => s.Key))})");
+
+    /// <summary>
+    /// Throws when the given settings include one with another it <see cref="RunSetting.Excludes"/>; the message names
+    /// both as the user spelled them (<paramref name="given"/>: key → spelling, e.g. iterations-per-shot → --n_iters).
+    /// </summary>
+    public static void RefuseExcluded(IReadOnlyDictionary<string, string> given)
+    {
+        foreach (var (key, spelling) in given)
+            foreach (var excluded in Get(key).Excludes.Where(given.ContainsKey))
+                throw new ArgumentException($"{spelling} and {given[excluded]} cannot both be given: {spelling} is {Get(key).Description}, "
+                    + $"{given[excluded]} {Get(excluded).Description}; give one");
+    }
 
     /// <summary>
     /// A spec with every default applied: what a run is before its options are read. Model, data root and dataset are

@@ -1,3 +1,5 @@
+using BlockLora.Adapters;
+
 namespace BlockLora.Interop;
 
 /// <summary>
@@ -55,6 +57,29 @@ internal static class ClipLoraPositions
     /// <summary>Adapted vision blocks, choosing CLIP-LoRA's table by the tower's depth; null when it has no such position.</summary>
     public static int[]? VisionBlocks(string position, int layers) =>
         (layers == 24 ? Vision24 : Vision12).TryGetValue(position, out var indices) ? indices.Where(i => i < layers).ToArray() : null;
+
+    /// <summary>
+    /// CLIP-LoRA's <c>--position</c> as this project's layer selection, for what <c>apply_lora</c> adapts on towers of
+    /// these depths: only the adapted towers' tables are consulted (as CLIP-LoRA looks up only those), a tower given
+    /// every block is <c>all</c>, and the towers share one selection when they get the same blocks, so ViT-B/16's
+    /// <c>half-up</c> is <c>6-11</c> and ViT-L/14's is <c>text:6-11;vision:12-23</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A position CLIP-LoRA lacks for an adapted tower, or one selecting none of its blocks.</exception>
+    public static LayerSelection Selection(string position, AdapterEncoders encoders, int textLayers, int visionLayers)
+    {
+        LayerSelection? Tower(int[]? blocks, string tower, int layers, IEnumerable<string> known)
+        {
+            if (blocks is null)
+                throw new ArgumentException($"position '{position}' is not one CLIP-LoRA defines for a {layers}-layer {tower} encoder ({string.Join(", ", known)})");
+            if (blocks.Length == 0)
+                throw new ArgumentException($"position '{position}' selects no block of a {layers}-layer {tower} encoder");
+            return blocks.Length == layers ? LayerSelection.All : LayerSelection.Of(blocks);
+        }
+        var text = encoders.HasFlag(AdapterEncoders.Text) ? Tower(TextBlocks(position, textLayers), "text", textLayers, TextPositions) : null;
+        var vision = encoders.HasFlag(AdapterEncoders.Vision) ? Tower(VisionBlocks(position, visionLayers), "vision", visionLayers, VisionPositions(visionLayers)) : null;
+        if (text is null || vision is null) return text ?? vision ?? throw new ArgumentException("no encoder is adapted");
+        return LayerSelection.PerEncoder(text, vision);
+    }
 
     public static IEnumerable<string> TextPositions => Text.Keys;
 

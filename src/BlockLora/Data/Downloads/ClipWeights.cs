@@ -13,6 +13,9 @@ public static class ClipWeights
     /// <summary>The model this project's protocol uses.</summary>
     public const string DefaultModel = "ViT-B/16";
 
+    /// <summary><c>~/.cache/clip</c>: where OpenAI's <c>clip.load</c> keeps its downloads, so both find the same files.</summary>
+    public static string DefaultFolder => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clip");
+
     // Carried over from openai/CLIP clip/clip.py `_MODELS` (commit d05afc436d78f1c48dc0dbf8e5980a9d471f35f6):
     // each URL there is https://openaipublic.azureedge.net/clip/models/<sha256>/<file>.
     public static IReadOnlyList<ClipModelFile> Models { get; } =
@@ -31,15 +34,18 @@ public static class ClipWeights
     /// <summary>Finds a model by OpenAI's name ("ViT-B/16") or its file name with or without ".pt"
     /// ("ViT-B-16"), ignoring case, since a slash is awkward on a command line.</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
-    public static ClipModelFile Find(string name)
+    public static ClipModelFile Find(string name) => TryFind(name, out var file) ? file
+        : throw new ArgumentException($"unknown CLIP model '{name}'; valid names: {string.Join(", ", Models.Select(m => m.Name))}");
+
+    /// <summary><see cref="Find"/> without the exception.</summary>
+    public static bool TryFind(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ClipModelFile? file)
     {
         string key = name.Trim();
-        return Models.FirstOrDefault(m =>
-                   string.Equals(m.Name, key, StringComparison.OrdinalIgnoreCase)
-                   || string.Equals(m.FileName, key, StringComparison.OrdinalIgnoreCase)
-                   || string.Equals(Path.GetFileNameWithoutExtension(m.FileName), key, StringComparison.OrdinalIgnoreCase))
-               ?? throw new ArgumentException(
-                   $"unknown CLIP model '{name}'; valid names: {string.Join(", ", Models.Select(m => m.Name))}");
+        file = Models.FirstOrDefault(m =>
+            string.Equals(m.Name, key, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(m.FileName, key, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(Path.GetFileNameWithoutExtension(m.FileName), key, StringComparison.OrdinalIgnoreCase));
+        return file is not null;
     }
 
     /// <summary>Downloads <paramref name="model"/> to <c>{destDir}/{file}</c> (e.g. <c>ViT-B-16.pt</c>) and
