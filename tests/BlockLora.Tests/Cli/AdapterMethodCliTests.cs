@@ -94,7 +94,7 @@ public class AdapterMethodCliTests
             ["encode", "--model", model, "--texts-file", Fixtures.ClipTiny("texts.json"), "--images", Fixtures.ClipTiny("exact_0.png"), "--output", output, "--adapter", adapter];
         var result = BloraProcess.Run(Encode(bad));
         AssertOneLineError(result, message);
-        Assert.StartsWith(bad + ": ", result.Stderr);
+        Assert.StartsWith($"blora: {bad}: ", result.Stderr);
         Assert.False(File.Exists(output));
         Assert.True(BloraProcess.Run(Encode(good)).ExitCode == 0, "the unedited file must encode");
     }
