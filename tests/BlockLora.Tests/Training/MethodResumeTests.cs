@@ -48,8 +48,17 @@ public class MethodResumeTests
     {
         using var model = ClipCheckpoint.Load(Fixtures.ClipTiny("openai.safetensors"));
         using var set = AdapterInjector.Inject(model, adapter);
+        var trainable = set.TrainableNamedParameters().Select(p => p.Name).ToHashSet();
+        var frozen = set.NamedParameters().Where(p => !trainable.Contains(p.Name)).ToDictionary(p => p.Name, p => p.Parameter.detach().clone());
         var result = new Trainer(model, set, Config, progress).Train(selection, new TrainSession { Identity = Config.ToString() + adapter, CheckpointPath = checkpoint, Resume = resume });
         var weights = set.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.detach().clone());
+        // What the optimizer does not hold stays as the injection made it (LoRA-FA's A, PiSSA's A0 and B0), and is not left at zero.
+        foreach (var (name, initial) in frozen)
+        {
+            Assert.True(TinyClip.BitIdentical(initial, weights[name]), $"{name} is frozen but changed");
+            Assert.True(initial.abs().max().item<float>() > 0, $"{name} was never initialised");
+            initial.Dispose();
+        }
         Tensor features;
         using (no_grad()) features = model.EncodeImage(Fixtures.Expected("pixels"));
         if (savePath is not null) AdapterFile.Save(savePath, set);
