@@ -99,8 +99,10 @@ public class AdapterMethodCliTests
         Assert.True(BloraProcess.Run(Encode(good)).ExitCode == 0, "the unedited file must encode");
     }
 
-    [Fact]
-    public void Import_peft_refuses_a_dora_folder_missing_one_magnitude_and_writes_nothing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Import_peft_refuses_a_dora_folder_missing_one_magnitude_or_use_dora_and_writes_nothing(bool dropMagnitude)
     {
         string dir = Fixtures.TempDir();
         string source = Path.Combine(dir, "dora.safetensors");
@@ -113,15 +115,26 @@ public class AdapterMethodCliTests
         string peft = Path.Combine(dir, "peft");
         PeftAdapterExport.Write(source, peft);
         string weights = Path.Combine(peft, PeftNames.WeightsFileName);
-        const string dropped = "base_model.model.text_model.encoder.layers.1.self_attn.k_proj.lora_magnitude_vector";
-        var raw = SafeTensorsFile.Load(weights);
-        Assert.Contains(dropped, raw.Tensors.Keys);
-        SafeTensorsFile.Save(weights, raw.Tensors.Where(p => p.Key != dropped), raw.Metadata);
-        foreach (var t in raw.Tensors.Values) t.Dispose();
+        const string module = "text_model.encoder.layers.1.self_attn.k_proj";
+        string message;
+        if (dropMagnitude)
+        {
+            var raw = SafeTensorsFile.Load(weights);
+            Assert.Contains($"base_model.model.{module}.lora_magnitude_vector", raw.Tensors.Keys);
+            SafeTensorsFile.Save(weights, raw.Tensors.Where(p => p.Key != $"base_model.model.{module}.lora_magnitude_vector"), raw.Metadata);
+            foreach (var t in raw.Tensors.Values) t.Dispose();
+            message = $"{weights}: '{module}' has no lora_magnitude_vector";
+        }
+        else
+        {
+            string config = Path.Combine(peft, PeftNames.ConfigFileName);
+            File.WriteAllText(config, File.ReadAllText(config).Replace("\"use_dora\": true", "\"use_dora\": false", StringComparison.Ordinal));
+            message = $"is a DoRA magnitude but {config} does not set use_dora: true";
+        }
 
         string output = Path.Combine(dir, "imported.safetensors");
         var result = BloraProcess.Run("adapter", "import-peft", peft, "--model", Fixtures.ClipTiny("openai.safetensors"), output);
-        AssertOneLineError(result, $"{weights}: 'text_model.encoder.layers.1.self_attn.k_proj' has no lora_magnitude_vector");
+        AssertOneLineError(result, message);
         Assert.Equal(["dora.safetensors", "peft"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
     }
 }
