@@ -75,7 +75,7 @@ public static class AdapterCommands
         var model = new Option<string?>("--model") { Description = "CLIP checkpoint whose sizes to use; default: ViT-B/16" };
         // The adapter's options are a run's, with its descriptions and defaults: what params counts is what train trains.
         // Without CLIP-LoRA's names: its --position needs a run's model, and this verb's --model is its own.
-        var o = new RunOptions(["method", "rank", "blocks", "dora", "targets", "encoders", "layers"], clipLora: false);
+        var o = new RunOptions(["method", "rank", "blocks", "dora", "freeze-a", "init", "targets", "encoders", "layers"], clipLora: false);
         var command = new Command("params", "Trainable parameters and adapter multiply-adds per token, per encoder and target (by formula)") { model };
         foreach (var opt in o.All) command.Options.Add(opt);
         command.SetAction(r => UserErrors.Run(() =>

@@ -31,12 +31,12 @@ public static class PeftCommands
         var model = new Option<string>("--model") { Description = "the base CLIP (checks every matrix's shape)", Required = true };
         var detect = new Option<bool>("--detect-blocks") { Description = "store a LoRA whose every lora_A is exactly n-fold tiled as Block-LoRA n" };
         var force = new Option<bool>("--force") { Description = "replace an existing OUT" };
-        var command = new Command("import-peft", "Convert a PEFT LoRA adapter for CLIPModel into this project's adapter format") { dir, output, model, detect, force };
+        var command = new Command("import-peft", "Convert a PEFT LoRA (or DoRA, use_dora) adapter for CLIPModel into this project's adapter format") { dir, output, model, detect, force };
         command.SetAction(r => UserErrors.Run(() =>
         {
             var clip = ClipCheckpoint.ReadConfig(r.GetValue(model)!);
             var result = PeftAdapterImport.Write(r.GetValue(dir)!, clip, r.GetValue(output)!, new PeftAdapterImport.Options { DetectBlocks = r.GetValue(detect), Force = r.GetValue(force) });
-            Console.WriteLine($"wrote {r.GetValue(output)}: {Adapters.AdapterMethods.Format(result.Config.Method)} r={result.Config.Rank} n={result.Config.Blocks}, {result.Matrices} matrices, {result.Parameters:N0} parameters");
+            Console.WriteLine($"wrote {r.GetValue(output)}: {Adapters.AdapterMethods.Format(result.Config.Method)} r={result.Config.Rank} n={result.Config.Blocks}{(result.Config.Dora ? " with DoRA" : "")}, {result.Matrices} matrices, {result.Parameters:N0} parameters");
         }));
         return command;
     }

@@ -50,6 +50,11 @@ public sealed record AdapterConfig : AdapterOptions
         if (Dora && Method is not (AdapterMethod.Lora or AdapterMethod.BlockLora))
             throw new ArgumentException($"--dora goes with an additive low-rank method (lora or block-lora), not {AdapterMethods.Format(Method)}: VeRA's update is a product of frozen random projections and trained scalings, and DoRA over it is not defined here");
         if (Dora && Init == AdapterInit.Pissa) throw new ArgumentException("--dora with --init pissa is not defined (DoRA's magnitude starts at the norm of W0, which PiSSA replaces by a residual); use one of them");
+        if (VeraDInitial != VeraAdapter.DefaultDInitial && Method != AdapterMethod.Vera)
+            throw new ArgumentException($"--vera-d-initial sets VeRA's initial λ_d; {AdapterMethods.Format(Method)} has no λ_d (use --method vera, or leave it at {VeraAdapter.DefaultDInitial.ToString(CultureInfo.InvariantCulture)})");
+        // λ_b starts at 0 too, and each λ's gradient is proportional to the other: with λ_d = 0 nothing would ever train.
+        if (!double.IsFinite(VeraDInitial) || VeraDInitial == 0)
+            throw new ArgumentException($"vera d_initial must be finite and non-zero (λ_b starts at 0, so with λ_d = 0 neither would get a gradient), got {VeraDInitial.ToString(CultureInfo.InvariantCulture)}");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout.ToString(CultureInfo.InvariantCulture)}");
         if ((Targets & ~AdapterTargets.All) != 0) throw new ArgumentException($"unknown target flags {(int)Targets}");
         if ((Encoders & ~AdapterEncoders.Both) != 0) throw new ArgumentException($"unknown encoder flags {(int)Encoders}");

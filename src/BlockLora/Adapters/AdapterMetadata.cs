@@ -44,6 +44,9 @@ public static class AdapterMetadata
         /// <summary>VeRA: the output width d_max of its shared random B [d_max, r].</summary>
         public const string VeraDMax = "vera_d_max";
 
+        /// <summary>VeRA: the initial λ_d its λ_d started from (PEFT's d_initial); absent in earlier VeRA files, which started from 0.1.</summary>
+        public const string VeraDInitial = "vera_d_initial";
+
         /// <summary>VeRA: FNV-1a 64 of the fp32 bytes of A then B as the seed regenerates them; a file whose seed no longer regenerates them is refused.</summary>
         public const string VeraProjectionChecksum = "vera_projection_checksum";
     }
@@ -130,6 +133,8 @@ public static class AdapterMetadata
             if (metadata.TryGetValue(Key.Dora, out var dora))
                 config = config with { Dora = dora == "true" ? true : dora == "false" ? false : throw new AdapterFileException($"{source}: metadata '{Key.Dora}' is '{dora}', not true or false") };
             if (metadata.TryGetValue(Key.Seed, out var seed)) config = config with { Seed = ParseLong(seed, Key.Seed, source) };
+            if (metadata.TryGetValue(Key.VeraDInitial, out var dInitial))
+                config = config with { VeraDInitial = double.TryParse(dInitial, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw new AdapterFileException($"{source}: metadata '{Key.VeraDInitial}' is '{dInitial}', not a number") };
             config.Validate();
             return config;
         }

@@ -43,6 +43,9 @@ public record AdapterOptions
     /// <summary>DoRA on top of the method's ΔW (<see cref="DoraAdapter"/>): LoRA becomes DoRA, Block-LoRA Block-DoRA; adds a magnitude m [d] per matrix.</summary>
     public bool Dora { get; init; }
 
+    /// <summary>VeRA's initial λ_d (PEFT's <c>d_initial</c>, 0.1); only VeRA has λ_d, so another method keeps the default.</summary>
+    public double VeraDInitial { get; init; } = VeraAdapter.DefaultDInitial;
+
     /// <summary>Just these options, whatever record holds them (an <see cref="AdapterConfig"/> without its method and seed).</summary>
     public AdapterOptions ToOptions() => new(this);
 }

@@ -12,7 +12,7 @@ namespace BlockLora.Adapters;
 /// B [d_max, r] shared by every adapted matrix, sliced to each one's shape (A[:, :k], B[:d, :]); each matrix trains only
 /// two scaling vectors λ_d [r] and λ_b [d]: ΔW·x = λ_b ⊙ (B·(λ_d ⊙ (A·x))), with no alpha scaling (as PEFT).
 /// A and B are regenerated from the config's seed with this library's generator (see <see cref="VeraProjections"/>) and
-/// never stored; λ_b starts at 0 (the model starts as the base), λ_d at <see cref="DefaultDInitial"/> (PEFT's d_initial).
+/// never stored; λ_b starts at 0 (the model starts as the base), λ_d at <see cref="AdapterOptions.VeraDInitial"/> (PEFT's d_initial, 0.1 by default).
 /// </summary>
 public sealed class VeraAdapter : MethodAdapter
 {
@@ -83,7 +83,7 @@ public sealed class VeraAdapter : MethodAdapter
             new AdapterTensorSpec(LambdaDName, (c, d, k) => [c.Rank], c => [c.Rank]),
             new AdapterTensorSpec(LambdaBName, (c, d, k) => [d], c => [null]),
         ],
-        MetadataKeys = [AdapterMetadata.Key.Rank, AdapterMetadata.Key.Dropout, AdapterMetadata.Key.VeraKMax, AdapterMetadata.Key.VeraDMax, AdapterMetadata.Key.VeraProjectionChecksum],
+        MetadataKeys = [AdapterMetadata.Key.Rank, AdapterMetadata.Key.Dropout, AdapterMetadata.Key.VeraDInitial, AdapterMetadata.Key.VeraKMax, AdapterMetadata.Key.VeraDMax, AdapterMetadata.Key.VeraProjectionChecksum],
         Cost = (c, d, k) => CostPerMatrix(c.Rank, d, k),
         // One matrix alone: projections sized to it (a set shares projections sized by its widest matrix, CreateSet).
         Create = (matrix, config, device) => CreateSet([matrix], config, device)[0],
@@ -93,6 +93,7 @@ public sealed class VeraAdapter : MethodAdapter
             var (kMax, dMax) = Widest(config.SelectMatrices(clip));
             return new Dictionary<string, string>(StringComparer.Ordinal)
             {
+                [AdapterMetadata.Key.VeraDInitial] = config.VeraDInitial.ToString("R", CultureInfo.InvariantCulture),
                 [AdapterMetadata.Key.VeraKMax] = kMax.ToString(CultureInfo.InvariantCulture),
                 [AdapterMetadata.Key.VeraDMax] = dMax.ToString(CultureInfo.InvariantCulture),
                 [AdapterMetadata.Key.VeraProjectionChecksum] = VeraProjections.Checksum(config.Seed, config.Rank, kMax, dMax),
@@ -131,7 +132,7 @@ public sealed class VeraAdapter : MethodAdapter
         var created = new List<MethodAdapter>(matrices.Count);
         try
         {
-            foreach (var matrix in matrices) created.Add(new VeraAdapter(a, b, matrix.InFeatures, matrix.OutFeatures, config.Dropout));
+            foreach (var matrix in matrices) created.Add(new VeraAdapter(a, b, matrix.InFeatures, matrix.OutFeatures, config.Dropout, config.VeraDInitial));
             return created;
         }
         catch

@@ -97,10 +97,11 @@ public sealed record RunIdentity(string Json, string Id)
                 ["encoders"] = AdapterEncoderNames.Format(a.Encoders),
                 ["layers"] = a.Layers.ToString(),
             };
-            // Only when not the default, so that every run from before these options (LoRA-FA, PiSSA, DoRA) keeps its id.
+            // Only when not the default, so that every run from before these options (LoRA-FA, PiSSA, DoRA, VeRA's d_initial) keeps its id.
             if (a.FreezeA) ((JsonObject)config["adapter"]!)["freeze_a"] = true;
             if (a.Init != AdapterInit.Kaiming) ((JsonObject)config["adapter"]!)["init"] = AdapterInitNames.Format(a.Init);
             if (a.Dora) ((JsonObject)config["adapter"]!)["dora"] = true;
+            if (a.VeraDInitial != VeraAdapter.DefaultDInitial) ((JsonObject)config["adapter"]!)["vera_d_initial"] = a.VeraDInitial;
             config["training"] = new JsonObject
             {
                 ["iterations"] = spec.Iterations,

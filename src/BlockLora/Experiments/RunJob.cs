@@ -14,6 +14,7 @@ public static class RunJob
     /// <returns>The run as resolved: its folder, identity and compute target.</returns>
     public static ResolvedRun Run(RunSpec spec, ITrainProgress? progress = null)
     {
+        spec.CheckClasses(); // settings that cannot make a run are refused before the data check and the model load
         var datasets = spec.ResolveDatasets();
         DataCheck.RequireUsable(spec.DataRoot, datasets);
         var run = spec.Resolve(datasets);

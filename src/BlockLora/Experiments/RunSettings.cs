@@ -36,6 +36,8 @@ public static class RunSettings
             Apply = (s, v) => s with { Adapter = s.Adapter with { FreezeA = Bool(v, "freeze-a") } } },
         new() { Key = "init", Description = "kaiming (A Kaiming-uniform, B = 0) or pissa (A, B from W0's top-r singular triplets; the base becomes the residual)", Default = "kaiming",
             Apply = (s, v) => s with { Adapter = s.Adapter with { Init = AdapterInitNames.Parse(v) } } },
+        new() { Key = "vera-d-initial", Description = "vera only: the initial value of every λ_d (PEFT's d_initial); λ_b starts at 0", Default = "0.1",
+            Apply = (s, v) => s with { Adapter = s.Adapter with { VeraDInitial = Double(v, "vera d_initial") } } },
         new() { Key = "dora", Description = "true or false: DoRA on top of the method's update (lora: DoRA, block-lora: Block-DoRA), a trained magnitude per output row", Default = "false",
             Apply = (s, v) => s with { Adapter = s.Adapter with { Dora = Bool(v, "dora") } } },
         new() { Key = "targets", Description = "adapted matrices: q,k,v,o,c_fc,c_proj (or all)", Default = "q,k,v", IsList = true,

@@ -55,11 +55,17 @@ public sealed record RunSpec
         .. AlsoEvaluateOn.Select(d => (ResolveDataset(d).Name, (ClassSubset?)null)),
     ];
 
-    /// <summary>Refuses training on the new half (base-to-new keeps those classes unseen; zero-shot may score them), and DoRA without an additive method.</summary>
+    /// <summary>
+    /// Refuses training on the new half (base-to-new keeps those classes unseen; zero-shot may score them), DoRA without an
+    /// additive method, and an adapter config that cannot be (<see cref="AdapterConfig.Validate"/>), before a run folder exists.
+    /// </summary>
     public void CheckClasses()
     {
         if (IsZeroShot && Adapter.Dora)
             throw new ArgumentException("--dora needs an additive method (lora or block-lora); zero-shot has no adapter to decompose");
+        if (IsZeroShot && Adapter.VeraDInitial != VeraAdapter.DefaultDInitial)
+            throw new ArgumentException("--vera-d-initial sets VeRA's initial λ_d; zero-shot has no adapter");
+        if (!IsZeroShot) ResolvedAdapter.Validate();
         if (!IsZeroShot && Classes == ClassSubset.New)
             throw new ArgumentException("training on the new classes would make them seen: train with --classes base (its runs are scored on the new half too), or score new classes zero-shot");
     }

@@ -12,7 +12,9 @@ namespace BlockLora.Interop;
 /// Reads a PEFT LoRA adapter for a Hugging Face <c>CLIPModel</c> (<see cref="PeftNames"/>) and writes this project's
 /// adapter file for a CLIP of the given sizes. r, alpha, the scaling rule (rslora) and dropout come from
 /// <c>adapter_config.json</c>; targets, encoders and layers from the tensor keys, checked against the config's
-/// <c>target_modules</c>. What this project cannot represent is refused by name (DoRA, <c>lora_bias</c>, per-layer
+/// <c>target_modules</c>. A DoRA adapter (<c>use_dora: true</c>, a <c>lora_magnitude_vector</c> per adapted module) is stored
+/// as this project's DoRA (<see cref="AdapterOptions.Dora"/>), which computes what PEFT's does, so it round-trips exactly; one
+/// without every magnitude is refused. What this project cannot represent is refused by name (<c>lora_bias</c>, per-layer
 /// <c>rank_pattern</c>/<c>alpha_pattern</c>, <c>modules_to_save</c>, <c>fan_in_fan_out</c>, trained biases, a non-CLIP base,
 /// a selection that is not targets × encoders × layers). With <see cref="Options.DetectBlocks"/> a LoRA whose every
 /// <c>lora_A</c> is exactly an n-fold tiling is stored as Block-LoRA n. The file is read back before it is moved into place.
@@ -44,23 +46,17 @@ public static class PeftAdapterImport
         catch (FormatException e) { throw new InvalidDataException(e.Message.StartsWith(weights, StringComparison.Ordinal) ? e.Message : $"{weights}: {e.Message}"); }
         try
         {
-            if (peft.UseDora)
-            {
-                string configFile = Path.Combine(peftDir, PeftNames.ConfigFileName);
-                throw new InvalidDataException(raw.Tensors.Keys.Any(PeftNames.IsMagnitude)
-                    ? $"{configFile}: use_dora is true; importing a PEFT DoRA adapter is not supported yet (blora exports DoRA; train with --dora instead)"
-                    : $"{configFile}: use_dora is true but {PeftNames.WeightsFileName} holds no lora_magnitude_vector; a DoRA adapter needs its magnitudes");
-            }
             var pairs = Pairs(raw.Tensors, weights, peft, clip);
             var config = AdapterConfigOf(pairs, peft, clip, weights);
             int blocks = options.DetectBlocks ? TiledBlocks(pairs.Select(p => p.A).ToArray()) : 1;
             if (blocks > 1) config = config with { Method = AdapterMethod.BlockLora, Blocks = blocks };
             using var scope = NewDisposeScope();
+            // In the order the method's registration stores them: A, B, then DoRA's magnitude.
             var tensors = pairs.SelectMany(p => new[]
             {
-                new KeyValuePair<string, Tensor>(p.Path + ".lora_A", blocks > 1 ? p.A.narrow(1, 0, p.A.shape[1] / blocks).contiguous() : p.A),
-                new KeyValuePair<string, Tensor>(p.Path + ".lora_B", p.B),
-            }).ToList();
+                new KeyValuePair<string, Tensor>($"{p.Path}.{LowRankAdapter.DownName}", blocks > 1 ? p.A.narrow(1, 0, p.A.shape[1] / blocks).contiguous() : p.A),
+                new KeyValuePair<string, Tensor>($"{p.Path}.{LowRankAdapter.UpName}", p.B),
+            }.Concat(p.Magnitude is { } m ? [new KeyValuePair<string, Tensor>($"{p.Path}.{DoraAdapter.MagnitudeName}", m)] : [])).ToList();
             long count = tensors.Sum(t => t.Value.numel());
             var provenance = new Dictionary<string, string> { ["source"] = "peft", ["peft_base_model"] = peft.BaseModel };
             var metadata = AdapterMetadata.From(config, clip, count, provenance);
@@ -133,16 +129,25 @@ public static class PeftAdapterImport
         return new PeftConfig(rank, alpha, dropout, Flag("use_rslora"), targets, Str("base_model_name_or_path") ?? "", path, Flag("use_dora"));
     }
 
-    private sealed record Pair(string Path, string Module, Tensor A, Tensor B);
+    /// <summary>One adapted module: A [r, k], B [d, r] and, for DoRA, m [d], all fp32.</summary>
+    private sealed record Pair(string Path, string Module, Tensor A, Tensor B, Tensor? Magnitude);
 
     private static List<Pair> Pairs(IReadOnlyDictionary<string, Tensor> tensors, string weights, PeftConfig peft, ClipConfig clip)
     {
         var a = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var b = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var magnitudes = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (key, tensor) in tensors.OrderBy(k => k.Key, StringComparer.Ordinal))
         {
+            if (PeftNames.ParseMagnitude(key) is { } magnitudeModule)
+            {
+                if (!peft.UseDora)
+                    throw new InvalidDataException($"{weights}: '{key}' is a DoRA magnitude but {peft.Path} does not set use_dora: true; which of the two is meant is not known");
+                magnitudes[magnitudeModule] = tensor;
+                continue;
+            }
             if (key.Contains("lora_magnitude_vector", StringComparison.Ordinal))
-                throw new InvalidDataException($"{weights}: '{key}' is a DoRA magnitude; DoRA is not represented here");
+                throw new InvalidDataException($"{weights}: '{key}' is not a DoRA magnitude of a module (expected base_model.model.<module>.lora_magnitude_vector)");
             if (PeftNames.Parse(key) is not { } parsed)
                 throw new InvalidDataException($"{weights}: '{key}' is not a LoRA matrix of a CLIPModel layer (only lora_A/lora_B weights can be imported)");
             if (HfClipNames.FromHfModule(parsed.Module) is null)
@@ -168,9 +173,19 @@ public static class PeftAdapterImport
                 throw new InvalidDataException($"{weights}: '{module}' has rank {down.shape[0]} (lora_A [{down.shape[0]}, {down.shape[1]}]) but {PeftNames.ConfigFileName} says r={peft.Rank}");
             if (down.shape[1] != k || up.shape[0] != d)
                 throw new InvalidDataException($"{weights}: '{module}' adapts a [{up.shape[0]}, {down.shape[1]}] matrix, the model's is [{d}, {k}]: an adapter for another CLIP size");
-            pairs.Add(new Pair(path, module, down.to(ScalarType.Float32), up.to(ScalarType.Float32)));
+            Tensor? magnitude = null;
+            if (peft.UseDora)
+            {
+                if (!magnitudes.TryGetValue(module, out var m))
+                    throw new InvalidDataException($"{weights}: '{module}' has no lora_magnitude_vector, but {PeftNames.ConfigFileName} sets use_dora: true and a DoRA adapter needs the magnitude of every adapted module");
+                if (m.dim() != 1 || m.shape[0] != d)
+                    throw new InvalidDataException($"{weights}: '{module}' lora_magnitude_vector has shape [{string.Join(", ", m.shape)}], the module's output width needs [{d}]");
+                magnitude = m.to(ScalarType.Float32);
+            }
+            pairs.Add(new Pair(path, module, down.to(ScalarType.Float32), up.to(ScalarType.Float32), magnitude));
         }
         foreach (var module in b.Keys.Where(m => !a.ContainsKey(m))) throw new InvalidDataException($"{weights}: '{module}' has lora_B but no lora_A");
+        foreach (var module in magnitudes.Keys.Where(m => !a.ContainsKey(m))) throw new InvalidDataException($"{weights}: '{module}' has a lora_magnitude_vector but no lora_A/lora_B");
         return pairs;
     }
 
@@ -188,6 +203,7 @@ public static class PeftAdapterImport
         var config = new AdapterConfig
         {
             Method = AdapterMethod.Lora,
+            Dora = peft.UseDora,
             Rank = peft.Rank,
             Blocks = 1,
             Alpha = peft.Alpha,

@@ -23,10 +23,17 @@ public static partial class PeftNames
     /// </summary>
     public static string LoraMagnitude(string hfModule) => $"{Prefix}{hfModule}.lora_magnitude_vector";
 
-    /// <summary>Whether a key is a DoRA magnitude vector (with or without the adapter name or <c>.weight</c>).</summary>
-    public static bool IsMagnitude(string key) => MagnitudeKey().IsMatch(key);
+    /// <summary>
+    /// The module of a DoRA magnitude key: <c>&lt;module&gt;.lora_magnitude_vector</c> as PEFT saves it, or with the adapter name
+    /// and/or <c>.weight</c> that PEFT's in-memory state dict carries (<c>lora_magnitude_vector.default.weight</c>); null for any other key.
+    /// </summary>
+    public static string? ParseMagnitude(string key)
+    {
+        var m = MagnitudeKey().Match(key);
+        return m.Success ? m.Groups["module"].Value : null;
+    }
 
-    [GeneratedRegex(@"^base_model\.model\..+\.lora_magnitude_vector(\.[A-Za-z0-9_\-]+)?(\.weight)?$")]
+    [GeneratedRegex(@"^base_model\.model\.(?<module>.+)\.lora_magnitude_vector(\.[A-Za-z0-9_\-]+)?(\.weight)?$")]
     private static partial Regex MagnitudeKey();
 
     /// <summary>A LoRA tensor key split into module and A/B, with or without the adapter-name segment; null for any other key.</summary>

@@ -13,6 +13,12 @@ public class FreezeAPissaTests : IDisposable
 
     public static TheoryData<AdapterMethod, int> Methods => new() { { AdapterMethod.Lora, 1 }, { AdapterMethod.BlockLora, 4 } };
 
+    /// <summary>PiSSA alone and with LoRA-FA (A frozen at the top-r right singular directions), for LoRA and Block-LoRA.</summary>
+    public static TheoryData<AdapterMethod, int, bool> PissaCases => new()
+    {
+        { AdapterMethod.Lora, 1, false }, { AdapterMethod.BlockLora, 4, false }, { AdapterMethod.Lora, 1, true }, { AdapterMethod.BlockLora, 4, true },
+    };
+
     private static AdapterConfig Pissa(AdapterMethod method, int blocks) =>
         new() { Method = method, Blocks = blocks, Rank = 3, Init = AdapterInit.Pissa, Targets = AdapterTargets.All };
 
@@ -54,8 +60,8 @@ public class FreezeAPissaTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Methods))]
-    public void Pissa_at_step_0_is_the_base_and_s_B_A_is_the_top_r_part(AdapterMethod method, int blocks)
+    [MemberData(nameof(PissaCases))]
+    public void Pissa_at_step_0_is_the_base_and_s_B_A_is_the_top_r_part(AdapterMethod method, int blocks, bool freezeA)
     {
         using var scope = NewDisposeScope();
         var clip = TinyClip.Config();
@@ -66,7 +72,7 @@ public class FreezeAPissaTests : IDisposable
         var image = model.EncodeImage(pixels);
         var text = model.EncodeText(tokens);
         var snapshot = TinyClip.Snapshot(model);
-        var config = Pissa(method, blocks);
+        var config = Pissa(method, blocks) with { FreezeA = freezeA };
         using var set = AdapterInjector.Inject(model, config);
         Assert.Empty(TinyClip.ChangedSince(model, snapshot));   // W0 is kept; the residual lives in the adapter
         Assert.True(TinyClip.RelativeError(model.EncodeImage(pixels), image) < 1e-5);
@@ -80,6 +86,8 @@ public class FreezeAPissaTests : IDisposable
             var m = blocks == 1 ? w0 : w0.reshape(matrix.OutFeatures, blocks, matrix.InFeatures / blocks).mean([1]);
             var (u, sv, vh) = linalg.svd(m, fullMatrices: false);
             var topR = u.narrow(1, 0, 3).mul(sv.narrow(0, 0, 3).unsqueeze(0)).matmul(vh.narrow(0, 0, 3));
+            Assert.Equal(freezeA, adapter.FreezeA);
+            Assert.True(TinyClip.BitIdentical(adapter.LoraA.detach(), adapter.BaseA!.detach()), matrix.Path);   // A starts at A0, frozen or not
             var sBA = adapter.LoraB.matmul(adapter.LoraA).mul(adapter.Scaling);
             Assert.True(TinyClip.RelativeError(sBA, topR) < 1e-4, matrix.Path);
             // residual + s·B·A = W0 (the merged weight at step 0)

@@ -50,6 +50,32 @@ public class ParameterAccountingTests(ITestOutputHelper output)
         output.WriteLine(table.ToString());
     }
 
+    /// <summary>
+    /// Every method of the LoRA family at ViT-B/16, q,k,v of both encoders (46,080 output rows, 36 + 36 matrices): the count
+    /// the registration's cost rule gives summed by hand over the matrices, and the accounting's total, both equal to the number.
+    /// </summary>
+    [Theory]
+    [InlineData("LoRA r2", AdapterMethod.Lora, 2, 1, false, false, AdapterInit.Kaiming, 184_320)]
+    [InlineData("Block-LoRA r2 n8", AdapterMethod.BlockLora, 2, 8, false, false, AdapterInit.Kaiming, 103_680)]
+    [InlineData("DoRA r2", AdapterMethod.Lora, 2, 1, true, false, AdapterInit.Kaiming, 230_400)]
+    [InlineData("Block-DoRA r2 n8", AdapterMethod.BlockLora, 2, 8, true, false, AdapterInit.Kaiming, 149_760)]
+    [InlineData("Block-DoRA r1 n4", AdapterMethod.BlockLora, 1, 4, true, false, AdapterInit.Kaiming, 103_680)]
+    [InlineData("LoRA-FA r2", AdapterMethod.Lora, 2, 1, false, true, AdapterInit.Kaiming, 92_160)]
+    [InlineData("VeRA r256", AdapterMethod.Vera, 256, 1, false, false, AdapterInit.Kaiming, 64_512)]
+    [InlineData("VeRA r800", AdapterMethod.Vera, 800, 1, false, false, AdapterInit.Kaiming, 103_680)]
+    [InlineData("PiSSA r2", AdapterMethod.Lora, 2, 1, false, false, AdapterInit.Pissa, 184_320)]
+    [InlineData("LoRA r1", AdapterMethod.Lora, 1, 1, false, false, AdapterInit.Kaiming, 92_160)]
+    public void ViT_B16_counts_of_every_method_by_the_registrations_formula(string label, AdapterMethod method, int r, int n, bool dora, bool freezeA, AdapterInit init, long expected)
+    {
+        var config = new AdapterConfig { Method = method, Rank = r, Blocks = n, Dora = dora, FreezeA = freezeA, Init = init };
+        var matrices = config.SelectMatrices(ClipConfig.VitB16);
+        Assert.Equal(72, matrices.Count);
+        var rule = AdapterMethodRegistry.For(config).Cost;
+        Assert.Equal(expected, matrices.Sum(m => rule(config, m.OutFeatures, m.InFeatures).Parameters));
+        Assert.Equal(expected, ParameterAccounting.FromConfig(ClipConfig.VitB16, config).Total.Parameters);
+        output.WriteLine($"{label}: {expected:N0}");
+    }
+
     /// <summary>VeRA trains λ_d [r] and λ_b [d] per matrix: 72·r + 36·768 + 36·512 on ViT-B/16 q,k,v.</summary>
     [Theory]
     [InlineData(256, 64_512)]      // PEFT's default r

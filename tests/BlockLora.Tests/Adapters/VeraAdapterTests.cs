@@ -45,6 +45,52 @@ public class VeraAdapterTests
     }
 
     [Fact]
+    public void D_initial_sets_every_lambda_d_is_recorded_in_the_file_and_read_back()
+    {
+        using var scope = NewDisposeScope();
+        var clip = TinyClip.Config();
+        string dir = Fixtures.TempDir();
+        var config = Vera with { VeraDInitial = 0.5 };
+        using (var model = TinyClip.Create(clip))
+        {
+            var pixels = TinyClip.Pixels(clip);
+            Tensor image;
+            using (no_grad()) image = model.EncodeImage(pixels);
+            using var set = AdapterInjector.Inject(model, config);
+            foreach (var adapter in set.Adapters.Values.Cast<VeraAdapter>())
+                Assert.True(TinyClip.BitIdentical(adapter.LambdaD.detach(), full(4, 0.5f)));
+            using (no_grad()) Assert.True(TinyClip.BitIdentical(image, model.EncodeImage(pixels)));   // λ_b = 0: still the base
+            AdapterFile.Save(Path.Combine(dir, "d05.safetensors"), set);
+        }
+        using (var set = AdapterInjector.Create(clip, Vera)) AdapterFile.Save(Path.Combine(dir, "d01.safetensors"), set);
+
+        var summary = AdapterFile.Describe(Path.Combine(dir, "d05.safetensors"));
+        Assert.Equal("0.5", summary.Metadata[AdapterMetadata.Key.VeraDInitial]);
+        Assert.Equal(0.5, summary.Config.VeraDInitial);
+        Assert.Equal("0.1", AdapterFile.Describe(Path.Combine(dir, "d01.safetensors")).Metadata[AdapterMetadata.Key.VeraDInitial]);
+        using var loaded = AdapterFile.Load(Path.Combine(dir, "d05.safetensors"), clip);
+        Assert.Equal(config, loaded.Config);
+
+        // A VeRA file from before the option (no key) started from PEFT's 0.1.
+        var raw = SafeTensorsFile.Load(Path.Combine(dir, "d01.safetensors"));
+        var older = raw.Metadata.Where(p => p.Key != AdapterMetadata.Key.VeraDInitial).ToDictionary(p => p.Key, p => p.Value);
+        SafeTensorsFile.Save(Path.Combine(dir, "older.safetensors"), raw.Tensors, older);
+        foreach (var t in raw.Tensors.Values) t.Dispose();
+        Assert.Equal(VeraAdapter.DefaultDInitial, AdapterFile.Describe(Path.Combine(dir, "older.safetensors")).Config.VeraDInitial);
+    }
+
+    [Theory]
+    [InlineData(AdapterMethod.Lora, 0.5, "--vera-d-initial sets VeRA's initial λ_d; lora has no λ_d")]
+    [InlineData(AdapterMethod.Vera, 0.0, "vera d_initial must be finite and non-zero")]
+    [InlineData(AdapterMethod.Vera, double.NaN, "vera d_initial must be finite and non-zero")]
+    public void D_initial_off_vera_or_zero_is_refused_in_one_line(AdapterMethod method, double dInitial, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(new AdapterConfig { Method = method, Rank = 4, VeraDInitial = dInitial }.Validate);
+        Assert.Contains(message, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public void Projections_for_a_fixed_seed_and_shape_have_the_committed_checksum()
     {
         // Computed once with this library's generator and committed: any process, machine or device regenerates these bytes.

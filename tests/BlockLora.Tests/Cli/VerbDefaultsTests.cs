@@ -9,7 +9,7 @@ public class VerbDefaultsTests
 {
     public static TheoryData<string, string[]> Verbs => new()
     {
-        { "adapter params", ["method", "rank", "blocks", "targets", "encoders", "layers"] },
+        { "adapter params", ["method", "rank", "blocks", "dora", "freeze-a", "init", "targets", "encoders", "layers"] },
         { "eval", ["model", "data-root", "dataset", "device", "precision"] },
     };
 

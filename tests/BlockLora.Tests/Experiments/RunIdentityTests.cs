@@ -59,7 +59,7 @@ public class RunIdentityTests
     private static readonly Dictionary<string, string> OtherValues = new()
     {
         ["model"] = Fixtures.ClipTiny("openai-jit.pt"), ["dataset"] = "DTD", ["method"] = "lora", ["shots"] = "8", ["seed"] = "2",
-        ["rank"] = "4", ["blocks"] = "8", ["alpha"] = "2", ["scaling"] = "alpha/r", ["dropout"] = "0.1", ["init-fan-in"] = "full", ["freeze-a"] = "true", ["init"] = "pissa", ["dora"] = "true",
+        ["rank"] = "4", ["blocks"] = "8", ["alpha"] = "2", ["scaling"] = "alpha/r", ["dropout"] = "0.1", ["init-fan-in"] = "full", ["freeze-a"] = "true", ["init"] = "pissa", ["dora"] = "true", ["vera-d-initial"] = "0.5",
         ["targets"] = "v,o", ["encoders"] = "vision", ["layers"] = "0-1", ["iterations"] = "7", ["iterations-per-shot"] = "3", ["iterations-base"] = "5", ["batch-size"] = "16", ["lr"] = "1e-3",
         ["weight-decay"] = "0", ["template"] = "itap of a {}.", ["classes"] = "base", ["min-crop-scale"] = "0.5", ["device"] = "cuda", ["precision"] = "bf16",
         // These never change what a run computes: the same id, so a rerun with them changed finds the finished run.
@@ -79,6 +79,18 @@ public class RunIdentityTests
             if (NotInIdentity.Contains(setting.Key)) Assert.Equal(RunIdentity.Of(basis).Id, RunIdentity.Of(changed).Id);
             else Assert.NotEqual(RunIdentity.Of(basis).Id, RunIdentity.Of(changed).Id);
         }
+    }
+
+    [Fact]
+    public void Vera_d_initial_enters_the_id_only_when_not_peft_s_default()
+    {
+        var vera = Base() with { Method = AdapterMethod.Vera, Adapter = Base().Adapter with { Blocks = 1 } };
+        var setting = RunSettings.Get("vera-d-initial");
+        Assert.Equal(RunIdentity.Of(vera).Json, RunIdentity.Of(setting.Apply(vera, "0.1")).Json);
+        Assert.DoesNotContain("vera_d_initial", RunIdentity.Of(vera).Json);
+        var changed = RunIdentity.Of(setting.Apply(vera, "0.5"));
+        Assert.Contains("\"vera_d_initial\":0.5", changed.Json);
+        Assert.NotEqual(RunIdentity.Of(vera).Id, changed.Id);
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public class PeftInteropTests(TempDirectory temp, ITestOutputHelper output) : IC
         {
             (["adapter", "import-peft", noConfig, "--model", model, Out("a")], "no adapter_config.json"),
             (["adapter", "import-peft", wrongRank, "--model", model, Out("b")], "says r=4"),
-            (["adapter", "import-peft", dora, "--model", model, Out("c")], "use_dora is true"),
+            (["adapter", "import-peft", dora, "--model", model, Out("c")], "has no lora_magnitude_vector, but adapter_config.json sets use_dora: true"),
             (["adapter", "import-peft", otherModel, "--model", model, Out("d")], "not a module of a Hugging Face CLIPModel"),
             (["adapter", "import-peft", otherSize, "--model", model, Out("e")], "an adapter for another CLIP size"),
             (["adapter", "import-peft", narrowTargets, "--model", model, Out("f")], "target_modules does not cover 'text_model.encoder.layers.0.self_attn.q_proj'"),

@@ -24,6 +24,7 @@ public class FreezeAPissaTrainingTests
         { AdapterMethod.Lora, 1, AdapterInit.Pissa, false },
         { AdapterMethod.BlockLora, 4, AdapterInit.Pissa, false },
         { AdapterMethod.Lora, 1, AdapterInit.Pissa, true },
+        { AdapterMethod.BlockLora, 4, AdapterInit.Pissa, true },
     };
 
     [Theory]
