@@ -22,10 +22,14 @@ public sealed record PrecisionStudyConfig
     public DemoConfig Demo { get; init; } = new();
 }
 
-/// <summary>One (task, method) of the study: mean top-1 and train time per precision over the seeds.</summary>
-public sealed record PrecisionStudyRow(string Task, string Method, int Seeds, double Fp32Accuracy, double Bf16Accuracy, double Fp32Seconds, double Bf16Seconds)
+/// <summary>
+/// One (task, method) of the study: top-1 per precision and the paired difference bf16 − fp32, each as mean ± sd over
+/// the seeds both precisions ran. Train times are not kept here: the study's runs share the machine with whatever else
+/// runs, so speed belongs to <c>blora bench</c>.
+/// </summary>
+public sealed record PrecisionStudyRow(string Task, string Method, SeedSpread Fp32Accuracy, SeedSpread Bf16Accuracy, SeedSpread Difference)
 {
-    public double Difference => Bf16Accuracy - Fp32Accuracy;
+    public int Seeds => Difference.N;
 }
 
 /// <summary>
@@ -79,11 +83,12 @@ public static class PrecisionStudy
         [.. records.GroupBy(r => (r.Dataset, r.Method, r.Blocks)).OrderBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Method)
             .Select(g =>
             {
-                var fp32 = g.Where(r => r.Precision == "fp32").ToList();
-                var bf16 = g.Where(r => r.Precision == "bf16").ToList();
-                double Mean(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Average();
-                return new PrecisionStudyRow(g.Key.Dataset, DemoRow.LabelFor(g.Key.Method, g.Key.Blocks), Math.Min(fp32.Count, bf16.Count),
-                    Mean(fp32.Select(r => r.Accuracy)), Mean(bf16.Select(r => r.Accuracy)), Mean(fp32.Select(r => r.TrainSeconds)), Mean(bf16.Select(r => r.TrainSeconds)));
+                var fp32 = g.Where(r => r.Precision == "fp32").ToDictionary(r => r.Seed, r => r.Accuracy);
+                var bf16 = g.Where(r => r.Precision == "bf16").ToDictionary(r => r.Seed, r => r.Accuracy);
+                var both = fp32.Keys.Intersect(bf16.Keys).Order().ToArray();
+                if (both.Length == 0) throw new InvalidDataException($"{g.Key.Dataset} {g.Key.Method}: no seed ran in both fp32 and bf16");
+                return new PrecisionStudyRow(g.Key.Dataset, DemoRow.LabelFor(g.Key.Method, g.Key.Blocks),
+                    SeedSpread.Of(both.Select(s => fp32[s])), SeedSpread.Of(both.Select(s => bf16[s])), SeedSpread.Of(both.Select(s => bf16[s] - fp32[s])));
             })];
 
     public static string Format(IReadOnlyList<PrecisionStudyRow> rows, PrecisionStudyConfig config)
@@ -91,14 +96,15 @@ public static class PrecisionStudy
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine("# fp32 against bf16 on the demo's held-out tasks").AppendLine();
-        text.AppendLine(string.Create(inv, $"`blora demo --precision-study`: {config.Shots} shots, seeds {string.Join(", ", config.Seeds)}, r = {config.Demo.Rank}, Block-LoRA n = {config.Blocks}, the demo's schedule (lr {config.Demo.LearningRate}); top-1 on the test split, mean over seeds."));
-        text.AppendLine().AppendLine("| task | method | seeds | fp32 top-1 | bf16 top-1 | bf16 − fp32 | fp32 train s | bf16 train s |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(string.Create(inv, $"`blora demo --precision-study`: {config.Shots} shots, seeds {string.Join(", ", config.Seeds)}, r = {config.Demo.Rank}, Block-LoRA n = {config.Blocks}, the demo's schedule (lr {config.Demo.LearningRate}); top-1 on the test split, mean ± sd (n) over the seeds both precisions ran; the difference is paired by seed."));
+        text.AppendLine().AppendLine("| task | method | fp32 top-1 | bf16 top-1 | bf16 − fp32 (paired) |");
+        text.AppendLine("|---|---|---:|---:|---:|");
         foreach (var r in rows)
-            text.AppendLine(string.Create(inv, $"| {r.Task} | {r.Method} | {r.Seeds} | {r.Fp32Accuracy:F2} | {r.Bf16Accuracy:F2} | {r.Difference:+0.00;-0.00;0.00} | {r.Fp32Seconds:F1} | {r.Bf16Seconds:F1} |"));
-        text.AppendLine().AppendLine("Mean difference per method (bf16 − fp32, accuracy points, over tasks):").AppendLine();
+            text.AppendLine($"| {r.Task} | {r.Method} | {r.Fp32Accuracy.Format()} | {r.Bf16Accuracy.Format()} | {r.Difference.Format()} |");
+        text.AppendLine().AppendLine("Mean paired difference per method (bf16 − fp32, accuracy points, over tasks × seeds):").AppendLine();
         foreach (var g in rows.GroupBy(r => r.Method))
-            text.AppendLine(string.Create(inv, $"- {g.Key}: {g.Average(r => r.Difference):+0.00;-0.00;0.00} (train time bf16/fp32 {g.Average(r => r.Bf16Seconds) / g.Average(r => r.Fp32Seconds):F2})"));
+            text.AppendLine($"- {g.Key}: {SeedSpread.Of(g.SelectMany(r => r.Difference.Values)).Format()}");
+        text.AppendLine().AppendLine("Train times are in results.csv but are not compared here: the study shares the machine with other work; `blora bench --precision fp32,bf16` measures speed.");
         return text.ToString();
     }
 }
