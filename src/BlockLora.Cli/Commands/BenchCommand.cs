@@ -30,9 +30,11 @@ public static class BenchCommand
         var noTwin = new Option<bool>("--no-twin") { Description = "do not run the PyTorch twin" };
         var noData = new Option<bool>("--no-data") { Description = "skip the image-loader rows" };
         var only = new Option<string?>("--only") { Description = "comma-separated case id prefixes to keep (e.g. train,eval/base); baselines come along" };
+        var methods = new Option<bool>("--methods") { Description = "time the LoRA family's training steps instead (LoRA, Block-LoRA per --blocks, DoRA, Block-DoRA, VeRA, LoRA-FA, PiSSA), each against the method it extends" };
+        var veraRank = new Option<int>("--vera-rank") { Description = "VeRA's rank in the --methods rows", DefaultValueFactory = _ => defaults.VeraRank };
         var ompWait = new Option<string>("--omp-wait-policy") { Description = "PASSIVE or ACTIVE, for both sides (an OMP_WAIT_POLICY in the environment wins)", DefaultValueFactory = _ => defaults.OmpWaitPolicy };
         var command = new Command("bench", "Time training steps, adapters, eval, merged inference and memory at ViT-B/16 shapes, against a PyTorch twin")
-            { batch, threads, device, reps, warmup, ranks, blocks, classes, model, output, python, twinScript, noTwin, noData, ompWait, only, precision };
+            { batch, threads, device, reps, warmup, ranks, blocks, classes, model, output, python, twinScript, noTwin, noData, ompWait, only, precision, methods, veraRank };
         command.SetAction(r => UserErrors.Run(() =>
         {
             var config = new BenchConfig
@@ -54,6 +56,8 @@ public static class BenchCommand
                 DataRows = !r.GetValue(noData),
                 OmpWaitPolicy = r.GetValue(ompWait)!.ToUpperInvariant(),
                 Only = CommaList.Parse(r.GetValue(only) ?? "", s => s),
+                Methods = r.GetValue(methods),
+                VeraRank = r.GetValue(veraRank),
             };
             var (result, files) = BenchRunner.RunAndWrite(config, Console.Error.WriteLine);
             Console.WriteLine(BenchReport.ToMarkdown(result));

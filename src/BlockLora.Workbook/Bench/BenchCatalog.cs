@@ -7,11 +7,13 @@ namespace BlockLora.Workbook.Bench;
 /// the method relies on appears next to the path it replaces: Block-LoRA's fold beside a dense ΔW, the
 /// cached text features beside re-encoding, the text cut at end-of-text beside all 77 positions, fused
 /// attention beside the explicit softmax, merged weights beside the base model, prefetching beside decoding.
+/// With <see cref="BenchConfig.Methods"/> the rows are instead the LoRA family's training steps (<see cref="MethodCases"/>).
 /// </summary>
 public static class BenchCatalog
 {
     public static IReadOnlyList<BenchCase> Create(BenchConfig config)
     {
+        if (config.Methods) return Select(MethodCases(config), config.Only);
         int r0 = config.Ranks[0];
         int nMax = config.Blocks.Max();
         var cases = new List<BenchCase>
@@ -55,6 +57,43 @@ public static class BenchCatalog
             cases.Add(new("data/overlap", BenchKind.Data, "data: consumer wait per step with prefetching") { Variant = "overlap", BaselineId = "data/decode" });
         }
         return Select(cases, config.Only);
+    }
+
+    /// <summary>
+    /// One training step per method of the LoRA family under the same protocol (q, k, v of both towers, the default
+    /// batch and prompts): per rank r, LoRA, Block-LoRA at each n, DoRA, Block-DoRA at the largest n, LoRA-FA and PiSSA; and
+    /// VeRA once at <see cref="BenchConfig.VeraRank"/>. Each is compared with the method it extends (Block-DoRA with
+    /// Block-LoRA, the rest with LoRA at the first r), with the targets where it sets one.
+    /// </summary>
+    public static List<BenchCase> MethodCases(BenchConfig config)
+    {
+        int r0 = config.Ranks[0];
+        int nMax = config.Blocks.Max();
+        var cases = new List<BenchCase>();
+        foreach (int r in config.Ranks)
+        {
+            string lora = $"train/lora/r{r}";
+            string blockLora = $"train/block-lora/r{r}/n{nMax}";
+            cases.Add(Adapted(lora, BenchKind.Train, $"train step LoRA r={r}", AdapterMethod.Lora, r, 1));
+            foreach (int n in config.Blocks)
+                cases.Add(Adapted($"train/block-lora/r{r}/n{n}", BenchKind.Train, $"train step Block-LoRA r={r} n={n}", AdapterMethod.BlockLora, r, n) with { BaselineId = lora });
+            cases.Add(Adapted($"train/dora/r{r}", BenchKind.Train, $"train step DoRA r={r}", AdapterMethod.Lora, r, 1)
+                with
+            { Dora = true, BaselineId = lora, Target = new BenchTarget("LoRA", 1.3) });
+            cases.Add(Adapted($"train/block-dora/r{r}/n{nMax}", BenchKind.Train, $"train step Block-DoRA r={r} n={nMax}", AdapterMethod.BlockLora, r, nMax)
+                with
+            { Dora = true, BaselineId = blockLora });
+            cases.Add(Adapted($"train/lora-fa/r{r}", BenchKind.Train, $"train step LoRA-FA r={r} (A frozen)", AdapterMethod.Lora, r, 1)
+                with
+            { FreezeA = true, BaselineId = lora, Target = new BenchTarget("LoRA", 1.0, LowerPeak: true) });
+            cases.Add(Adapted($"train/pissa/r{r}", BenchKind.Train, $"train step PiSSA r={r} (LoRA, SVD init)", AdapterMethod.Lora, r, 1)
+                with
+            { Init = AdapterInit.Pissa, BaselineId = lora });
+        }
+        cases.Add(Adapted($"train/vera/r{config.VeraRank}", BenchKind.Train, $"train step VeRA r={config.VeraRank}", AdapterMethod.Vera, config.VeraRank, 1)
+            with
+        { BaselineId = $"train/lora/r{r0}", Target = new BenchTarget("LoRA", 1.1) });
+        return cases;
     }
 
     /// <summary>The cases whose id starts with one of the prefixes, plus the baselines they are compared with, in table order.</summary>

@@ -40,6 +40,15 @@ public sealed record BenchConfig
     /// <summary>Block counts n for Block-LoRA; each must divide 768 and 512 (a divisor of 256).</summary>
     public IReadOnlyList<int> Blocks { get; init; } = [8];
 
+    /// <summary>
+    /// Time the LoRA family's training steps (<see cref="BenchCatalog.MethodCases"/>: LoRA, Block-LoRA, DoRA, Block-DoRA,
+    /// VeRA, LoRA-FA, PiSSA) instead of the default cases.
+    /// </summary>
+    public bool Methods { get; init; }
+
+    /// <summary>VeRA's rank in the method rows: 256, PEFT's default (docs/method.md, VeRA); its projections are frozen, so r is large.</summary>
+    public int VeraRank { get; init; } = 256;
+
     /// <summary>Class prompts on the text side (the loss is a softmax over them).</summary>
     public int Classes { get; init; } = 10;
 
@@ -80,7 +89,7 @@ public sealed record BenchConfig
         if (Precisions.Count == 0 || Precisions.Distinct().Count() != Precisions.Count)
             throw new ArgumentException($"--precision needs distinct precisions, got '{string.Join(",", Precisions.Select(global::BlockLora.Torch.Precisions.Format))}'");
         static void Positive(int value, string name) { if (value <= 0) throw new ArgumentException($"{name} must be positive, got {value}"); }
-        Positive(Batch, "--batch"); Positive(Threads, "--threads"); Positive(Reps, "--reps"); Positive(Classes, "--classes"); Positive(GemmSize, "--gemm-size");
+        Positive(Batch, "--batch"); Positive(Threads, "--threads"); Positive(Reps, "--reps"); Positive(Classes, "--classes"); Positive(GemmSize, "--gemm-size"); Positive(VeraRank, "--vera-rank");
         if (Warmup < 0) throw new ArgumentException($"--warmup must be ≥ 0, got {Warmup}");
         if (Ranks.Count == 0 || Ranks.Any(r => r <= 0)) throw new ArgumentException($"--ranks must be positive integers, got '{Join(Ranks)}'");
         if (Blocks.Count == 0 || Blocks.Any(n => n <= 1)) throw new ArgumentException($"--blocks must be integers ≥ 2 (n = 1 is LoRA), got '{Join(Blocks)}'");

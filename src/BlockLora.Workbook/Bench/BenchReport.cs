@@ -37,6 +37,7 @@ public static class BenchReport
         if (!c.DataRows) text.Append(" --no-data");
         if (c.Only.Count > 0) text.Append(" --only ").Append(string.Join(",", c.Only));
         if (c.OmpWaitPolicy != "PASSIVE") text.Append(" --omp-wait-policy ").Append(c.OmpWaitPolicy);
+        if (c.Methods) text.Append(Inv, $" --methods --vera-rank {c.VeraRank}");
         if (c.Precisions is not [Precision.Fp32]) text.Append(" --precision ").Append(string.Join(",", c.Precisions.Select(Precisions.Format)));
         return text.ToString();
     }
@@ -46,6 +47,7 @@ public static class BenchReport
         "id", "kind", "title", "baseline", "ours_ms", "vs_baseline", "pytorch_ms", "pytorch_vs_baseline", "ours_over_pytorch", "images_per_s",
         "ours_gflops", "pytorch_gflops", "ours_peak_mib", "pytorch_peak_mib", "trainable_params", "adapter_mflop", "samples", "inner_runs",
         "precision", "vs_fp32", "pytorch_vs_fp32",
+        "ours_min_ms", "ours_max_ms", "vs_min", "vs_max", "peak_vs_baseline", "adapter_step_mflop", "target", "target_met",
     ];
 
     public static string ToCsv(BenchResult result) => CsvTable.Format(CsvColumns, result.Rows.Select(r => (IReadOnlyList<string>)
@@ -56,6 +58,8 @@ public static class BenchReport
         r.TrainableParameters?.ToString(Inv) ?? "", N(r.AdapterMflop, "F3"),
         r.Samples.ToString(Inv), r.Inner.ToString(Inv),
         r.Precision, N(r.VsFp32, "F4"), N(r.TwinVsFp32, "F4"),
+        N(r.OursMinMs, "F3"), N(r.OursMaxMs, "F3"), N(r.VsMin, "F4"), N(r.VsMax, "F4"), N(r.PeakVsBaseline, "F4"), N(r.AdapterStepMflop, "F3"),
+        r.Target ?? "", r.TargetMet is { } met ? (met ? "yes" : "no") : "",
     ]));
 
     public static string ToMarkdown(BenchResult result)
@@ -65,6 +69,7 @@ public static class BenchReport
         text.AppendLine(Inv, $"Run {result.Started:yyyy-MM-dd HH:mm zzz}, {result.Seconds:F0} s. Command: `{CommandLine(result.Config)}`").AppendLine();
         foreach (var line in result.Machine) text.AppendLine($"- {line}");
         text.AppendLine($"- {result.TwinStatus}").AppendLine();
+        if (result.Config.Methods) return AppendMethods(text, result).ToString();
         text.AppendLine(string.Create(Inv, $"Medians over {result.Config.Reps} interleaved rounds after {result.Config.Warmup} warm-up round(s). ") +
             "*vs* = this row's time / the *baseline* row's (median of per-round ratios; < 1: this path is faster). " +
             "*ours/PyTorch* = per-round ratio to the twin on the same case. Peak = rise of resident memory during one sample (the smallest over the warm-up rounds, both sides alike).").AppendLine();
@@ -95,6 +100,39 @@ public static class BenchReport
             text.AppendLine("| " + string.Join(" | ", cells) + " |");
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The LoRA family's table: per method and precision the step time (median and range over the rounds), its ratio to
+    /// the baseline method at the same precision (median and range of the per-round ratios), peak memory and its ratio,
+    /// parameters, the adapters' FLOPs, and the issue's target beside the ratios (information, never asserted).
+    /// </summary>
+    private static StringBuilder AppendMethods(StringBuilder text, BenchResult result)
+    {
+        text.AppendLine(string.Create(Inv, $"One training step (forward, loss, backward, AdamW) per method at batch {result.Config.Batch} with {result.Config.Classes} class prompts, ")
+            + string.Create(Inv, $"q, k, v of both towers adapted. Medians over {result.Config.Reps} rounds after {result.Config.Warmup} warm-up round(s); every round runs each method once, ")
+            + "in an order that shifts by one case per round, so load from other jobs falls on all rows alike. "
+            + "*vs* = step time / the baseline method's at the same precision, the median of the per-round ratios [smallest–largest]. "
+            + "*peak* = rise of resident memory during one step in this process (malloc_trim, clear_refs, VmHWM; the smallest over the warm-up rounds): "
+            + "the step's activations, gradients and temporaries; the adapters and their AdamW state, resident before the step, are not in it (at most a few MiB). "
+            + "*adapter GFLOP* = the adapters' own forward + backward FLOPs per step by formula (AdapterFlops: products, the fold and DoRA's norm); the frozen model's are the same for every row. "
+            + "Targets are the issue's, shown as information.").AppendLine();
+        string[] header = ["method", "precision", "step ms [range]", "vs [range]", "baseline", "peak MiB", "peak vs", "trainable params", "adapter GFLOP/step", "target", "met"];
+        text.AppendLine("| " + string.Join(" | ", header) + " |");
+        text.AppendLine("|" + string.Concat(header.Select((_, i) => i is 0 or 4 or 9 ? "---|" : "---:|")));
+        foreach (var r in result.Rows)
+        {
+            string vs = r.VsBaseline is null ? "" : $"{N(r.VsBaseline, "F3")} [{N(r.VsMin, "F3")}–{N(r.VsMax, "F3")}]";
+            string met = r.TargetMet is { } m ? (m ? "yes" : "no") : "";
+            string[] cells =
+            [
+                $"{r.Title} <br>`{r.Id}`", r.Precision, $"{N(r.OursMs, "F0")} [{N(r.OursMinMs, "F0")}–{N(r.OursMaxMs, "F0")}]", vs,
+                r.BaselineId is null ? "" : $"`{r.BaselineId}`", N(r.OursPeakMb, "F0"), N(r.PeakVsBaseline, "F3"),
+                r.TrainableParameters?.ToString("N0", Inv) ?? "", N(r.AdapterStepMflop / 1000, "F2"), r.Target ?? "", met,
+            ];
+            text.AppendLine("| " + string.Join(" | ", cells) + " |");
+        }
+        return text;
     }
 
     /// <summary>Horizontal bars per case, ours and the twin's, on a log time axis; plain SVG so the file needs nothing else to open.</summary>

@@ -39,4 +39,26 @@ public sealed record BenchRow(
 
     /// <summary>The same for the twin: autocast time over its fp32 time.</summary>
     public double? TwinVsFp32 { get; init; }
+
+    /// <summary>Fastest and slowest of the timed rounds (ms per run): the spread around <see cref="OursMs"/>.</summary>
+    public double OursMinMs { get; init; }
+
+    public double OursMaxMs { get; init; }
+
+    /// <summary>Smallest and largest per-round ratio to the baseline: the spread around <see cref="VsBaseline"/>.</summary>
+    public double? VsMin { get; init; }
+
+    public double? VsMax { get; init; }
+
+    /// <summary>This row's peak over the baseline row's.</summary>
+    public double? PeakVsBaseline { get; init; }
+
+    /// <summary>The adapters' forward + backward MFLOP of one training step by formula (<see cref="AdapterFlops"/>); training rows only.</summary>
+    public double? AdapterStepMflop { get; init; }
+
+    /// <summary>The target the row is shown against (<see cref="BenchTarget.Text"/>), or null.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Whether the measured ratios meet <see cref="Target"/> (information; null without a target or a ratio).</summary>
+    public bool? TargetMet { get; init; }
 }

@@ -15,9 +15,10 @@ namespace BlockLora.Workbook.Bench;
 /// Runs <c>blora bench</c>: builds ViT-B/16 with random weights (or loads <see cref="BenchConfig.ModelPath"/>),
 /// starts the PyTorch twin when it can, and times every case of <see cref="BenchCatalog"/> in rounds. Within
 /// a round each case runs on our side and on the twin's back to back (which goes first alternates), so a
-/// case and its baseline, and ours and theirs, always meet the same machine load; reported times are
-/// medians over the timed rounds and ratios are medians of the per-round ratios. Warm-up rounds are
-/// discarded; the last one also decides how many back-to-back runs a fast case needs per sample.
+/// case and its baseline, and ours and theirs, always meet the same machine load; each round starts one case
+/// later than the one before, so no case always runs right after the same other case. Reported times are
+/// medians over the timed rounds (with their range) and ratios are medians of the per-round ratios. Warm-up
+/// rounds are discarded; the last one also decides how many back-to-back runs a fast case needs per sample.
 /// </summary>
 public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
 {
@@ -109,7 +110,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         for (int round = 0; round < rounds; round++)
         {
             bool warmup = round < config.Warmup;
-            foreach (var c in cases)
+            foreach (var c in cases.Skip(round % cases.Count).Concat(cases.Take(round % cases.Count)))
             {
                 bool askTwin = twin is not null && c.HasTwin && !twinCannot.Contains(c.Id);
                 // Memory is tracked in the warm-up rounds only: tracking trims the heap, which would add page-fault
@@ -144,6 +145,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         int usedPositions = ours.UsedTextPositions;
         string name = PrecisionSelection.Name(dtype);
         var rows = cases.Select(c => Row(c, oursSamples, twinSamples, oursPeak, twinPeak, model.Config, usedPositions, inner[c.Id]) with { Precision = name }).ToList();
+        rows = [.. rows.Select(r => WithTarget(r, cases.Single(c => c.Id == r.Id).Target, rows))];
         string note = dtype == ScalarType.Float32 ? "precision fp32: fp32 on both sides"
             : $"precision {name}: ours holds the weights in {name} (LayerNorm, feature norms, logits and loss fp32), the twin runs under torch.autocast(\"cpu\", dtype={(dtype == ScalarType.BFloat16 ? "torch.bfloat16" : "torch.float16")})";
         return (rows, note, twinStatus);
@@ -158,6 +160,14 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             VsFp32 = fp32.OursMs > 0 ? row.OursMs / fp32.OursMs : null,
             TwinVsFp32 = row.TwinMs is { } t && fp32.TwinMs is { } f && f > 0 ? t / f : null,
         };
+    }
+
+    // Peak over the baseline's peak, and the target judged on it and on the time ratio (same precision: rows of one MeasureAt).
+    private static BenchRow WithTarget(BenchRow row, BenchTarget? target, IReadOnlyList<BenchRow> samePrecision)
+    {
+        var baseline = samePrecision.FirstOrDefault(r => r.Id == row.BaselineId);
+        double? peakRatio = baseline is { OursPeakMb: > 0 } b ? row.OursPeakMb / b.OursPeakMb : null;
+        return row with { PeakVsBaseline = peakRatio, Target = target?.Text, TargetMet = target?.IsMet(row.VsBaseline, peakRatio) };
     }
 
     /// <summary>Enough back-to-back runs that one sample lasts <see cref="BenchConfig.MinSampleSeconds"/>, at most 50.</summary>
@@ -200,10 +210,12 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         double? twinMs = twinMeasured ? 1000 * Median(theirs.Select(s => s!.Value.Seconds)) : null;
         double? oursOverTwin = twinMeasured ? Median(mine.Zip(theirs, (a, b) => a.Seconds / b!.Value.Seconds)) : null;
 
-        double? vs = null, twinVs = null;
+        double? vs = null, twinVs = null, vsMin = null, vsMax = null;
         if (c.BaselineId is { } baseline && ours.TryGetValue(baseline, out var baseSamples))
         {
-            vs = Median(mine.Zip(baseSamples, (a, b) => a.Seconds / b.Seconds));
+            var ratios = mine.Zip(baseSamples, (a, b) => a.Seconds / b.Seconds).ToList();
+            vs = Median(ratios);
+            (vsMin, vsMax) = (ratios.Min(), ratios.Max());
             var twinBase = twin[baseline];
             if (twinMeasured && twinBase.Count > 0 && twinBase.All(s => s is not null))
                 twinVs = Median(theirs.Zip(twinBase, (a, b) => a!.Value.Seconds / b!.Value.Seconds));
@@ -222,7 +234,16 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             twinMeasured && twinPeak.TryGetValue(c.Id, out long tp) ? tp / 1048576.0 : null,
             adapter is null ? null : ParameterAccounting.FromConfig(clip, adapter).Total.Parameters,
             adapter is null || c.Kind == BenchKind.Eval && c.Variant == "merged" ? null : AdapterFlop(c, adapter, clip, usedPositions) / 1e6,
-            mine.Count, inner);
+            mine.Count, inner)
+        {
+            OursMinMs = 1000 * mine.Min(s => s.Seconds),
+            OursMaxMs = 1000 * mine.Max(s => s.Seconds),
+            VsMin = vsMin,
+            VsMax = vsMax,
+            AdapterStepMflop = adapter is not null && c.Kind == BenchKind.Train
+                ? AdapterFlops.Of(adapter, clip, AdapterFlops.EncodedTokens(clip, config.Batch, config.Classes, usedPositions), training: true).Total / 1e6
+                : null,
+        };
     }
 
     /// <summary>FLOPs of one run by formula, where one is defined (see <see cref="ClipFlops"/>).</summary>
@@ -245,22 +266,23 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
     }
 
     /// <summary>
-    /// The adapters' forward FLOPs over every token they see: 2·(r·k/n + d·r) + (n−1)·k/n per token and matrix
-    /// (ParameterAccounting's counts); through a dense ΔW instead, 2·d·k per token plus building ΔW (2·d·r·k).
+    /// The adapters' forward FLOPs of one run by <see cref="AdapterFlops"/>: the adapters-only case puts every adapter on
+    /// its tower's whole token block; training and evaluation encode the batch (and, training, the prompts). Through a
+    /// dense ΔW instead, 2·d·k per token plus building ΔW (2·d·r·k).
     /// </summary>
     private double AdapterFlop(BenchCase c, AdapterConfig adapter, ClipConfig clip, int usedPositions)
     {
-        double total = 0;
-        foreach (var m in adapter.SelectMatrices(clip))
+        long visionTokens = config.Batch * (clip.GridSize * clip.GridSize + 1), textTokens = config.Classes * usedPositions;
+        if (c.Variant == "dense-delta")
+            return adapter.SelectMatrices(clip).Sum(m =>
+                (m.Encoder == AdapterEncoders.Vision ? visionTokens : textTokens) * 2.0 * m.OutFeatures * m.InFeatures + 2.0 * m.OutFeatures * adapter.Rank * m.InFeatures);
+        Func<AdaptedMatrix, long> tokens = c.Kind switch
         {
-            double tokens = m.Encoder == AdapterEncoders.Vision ? config.Batch * (clip.GridSize * clip.GridSize + 1) : config.Classes * usedPositions;
-            if (c.Variant == "dense-delta")
-                total += tokens * 2.0 * m.OutFeatures * m.InFeatures + 2.0 * m.OutFeatures * adapter.Rank * m.InFeatures;
-            else
-                total += tokens * (2.0 * ParameterAccounting.MultiplyAddsPerToken(adapter.Rank, adapter.Blocks, m.OutFeatures, m.InFeatures)
-                                   + ParameterAccounting.AdditionsPerToken(adapter.Blocks, m.InFeatures));
-        }
-        return total;
+            BenchKind.Adapter => m => m.Encoder == AdapterEncoders.Vision ? visionTokens : textTokens,
+            BenchKind.Eval => AdapterFlops.EncodedTokens(clip, config.Batch, 0, usedPositions),
+            _ => AdapterFlops.EncodedTokens(clip, config.Batch, config.Classes, usedPositions),
+        };
+        return AdapterFlops.Of(adapter, clip, tokens, training: c.Kind == BenchKind.Train).Forward;
     }
 
     private static double Median(IEnumerable<double> values)
@@ -279,6 +301,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             $"OS: {RuntimeInformation.OSDescription}; .NET {Environment.Version}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch CPU, MKL)",
             string.Create(CultureInfo.InvariantCulture, $"device {device}; torch threads {get_num_threads()} (interop {get_num_interop_threads()}); OMP_WAIT_POLICY {ompPolicy}"),
             $"load average at start: {loadAtStart}; at end: {LoadAverage()} (other work on the machine inflates times; ratios within a round are robust to it)",
+            $"bf16: {DeviceCapabilities.Of(device).Name}",
             PeakMemory.Supported ? "peak memory: rise of resident memory over one sample (malloc_trim, clear_refs, VmHWM), same method both sides" : "peak memory: not measured (needs Linux /proc)",
         };
         return lines;

@@ -30,6 +30,10 @@ public sealed class LibraryWorkloads : IDisposable
     private readonly Lazy<(Tensor Q, Tensor K, Tensor V)> attentionInputs;
     private readonly Lazy<(Tensor A, Tensor B)> gemmInputs;
     private readonly Lazy<SyntheticJpegs> images;
+    private readonly Lazy<Dictionary<string, AdaptableLinear>> slots;
+    // Zero base outputs per (tower, d), for the adapters-only case: each adapter runs through the slot's contract, which
+    // adds its path to (or, DoRA, rescales) a base output.
+    private readonly Dictionary<(AdapterEncoders Encoder, long OutFeatures), Tensor> zeroBaseOutputs = [];
 
     /// <param name="tokens">The class prompts' token ids [classes, context].</param>
     public LibraryWorkloads(ClipModel model, BenchConfig config, Tensor tokens, Device device)
@@ -65,6 +69,7 @@ public sealed class LibraryWorkloads : IDisposable
             return (Keep(randn([n, n], generator: g).to(device).to(model.ComputeDType)), Keep(randn([n, n], generator: g).to(device).to(model.ComputeDType)));
         });
         images = new(() => SyntheticJpegs.Create(2 * config.Batch));
+        slots = new(() => model.AdaptableSlots().ToDictionary(s => s.Path, s => s.Slot, StringComparer.Ordinal));
     }
 
     /// <summary>Positions the text tower runs over once it cuts at the last end-of-text token.</summary>
@@ -106,16 +111,29 @@ public sealed class LibraryWorkloads : IDisposable
         };
         if (benchCase.Kind == BenchKind.Data) _ = images.Value;
         if (benchCase.Adapter is not { } adapterConfig) return null;
-        if (!sets.TryGetValue(adapterConfig, out var entry))
+        if (sets.TryGetValue(adapterConfig, out var entry))
+        {
+            entry.Set.AttachTo(model);
+        }
+        else
         {
             var set = AdapterInjector.Create(model.Config, adapterConfig, device);
+            set.AttachTo(model);           // DoRA's m starts at ‖W0‖ here
+            set.InitializeFromBase();      // PiSSA's A, B and frozen A0, B0 from W0's SVD; nothing for the others
             RandomizeUp(set);
             var optimizer = optim.AdamW(set.TrainableParameters(), 2e-4, 0.9, 0.999, eps: 1e-8, weight_decay: 1e-2);
             bool textAdapted = adapterConfig.Encoders.HasFlag(AdapterEncoders.Text);
             entry = (set, optimizer, new TrainingStep(model, optimizer, tokens, textAdapted ? null : cachedText, 100));
             sets[adapterConfig] = entry;
         }
-        entry.Set.AttachTo(model);
+        if (benchCase.Kind == BenchKind.Adapter)
+        {
+            foreach (var m in entry.Set.Matrices.Where(m => !zeroBaseOutputs.ContainsKey((m.Encoder, m.OutFeatures))))
+            {
+                var x = m.Encoder == AdapterEncoders.Vision ? adapterInputs.Value.Vision : adapterInputs.Value.Text;
+                zeroBaseOutputs[(m.Encoder, m.OutFeatures)] = Keep(zeros([x.shape[0], m.OutFeatures], x.dtype, device));
+            }
+        }
         if (benchCase.Variant == "merged") entry.Set.MergeAll();
         return entry;
     }
@@ -160,11 +178,13 @@ public sealed class LibraryWorkloads : IDisposable
                 var (vision, text) = adapterInputs.Value;
                 foreach (var matrix in attached!.Value.Set.Matrices)
                 {
-                    var adapter = (LowRankAdapter)attached.Value.Set.Adapters[matrix.Path];
+                    var adapter = attached.Value.Set.Adapters[matrix.Path];
+                    var frozen = slots.Value[matrix.Path].Frozen;
                     var x = matrix.Encoder == AdapterEncoders.Vision ? vision : text;
+                    var baseOutput = zeroBaseOutputs[(matrix.Encoder, matrix.OutFeatures)];
                     // Each output is freed at once, as the model's blocks free theirs (and as Python's refcount does).
                     using var _scope = NewDisposeScope();
-                    Sync(benchCase.Variant == "dense-delta" ? nn.functional.linear(x, adapter.DeltaWeight()) : adapter.Forward(x, training: false));
+                    Sync(benchCase.Variant == "dense-delta" ? DenseDeltaForward(adapter, x, baseOutput, frozen) : adapter.Forward(x, baseOutput, frozen, training: false));
                 }
                 return 0;
             }
@@ -192,6 +212,16 @@ public sealed class LibraryWorkloads : IDisposable
             default:
                 throw new ArgumentException($"no workload for {benchCase.Kind}");
         }
+    }
+
+    /// <summary>
+    /// The adapter applied through a dense ΔW = MergedWeight − W0 (fp32, then the input's dtype): what a method without a
+    /// cheap factorised path would pay, building ΔW included.
+    /// </summary>
+    private static Tensor DenseDeltaForward(MethodAdapter adapter, Tensor x, Tensor baseOutput, FrozenLinear frozen)
+    {
+        var delta = adapter.MergedWeight(frozen).sub_(frozen.Weight.to(ScalarType.Float32));
+        return baseOutput.add(nn.functional.linear(x, delta.to(x.dtype)));
     }
 
     /// <summary>Wall time until the loader hands over its first batch: decoding and augmenting it with the configured threads.</summary>
@@ -236,16 +266,21 @@ public sealed class LibraryWorkloads : IDisposable
         _ = result;
     }
 
-    /// <summary>B starts at zero; a nonzero B makes merged weights differ from the base, as after training.</summary>
+    /// <summary>
+    /// Adds small noise to every trainable tensor that starts at zero (LoRA's B, VeRA's λ_b): a nonzero up-projection makes
+    /// merged weights differ from the base, as after training. Tensors that start elsewhere (A, DoRA's m, PiSSA's B0-valued
+    /// B, VeRA's λ_d) keep their initialisation.
+    /// </summary>
     private static void RandomizeUp(AdapterSet set)
     {
         using var generator = new Generator(6);
         using var _ = no_grad();
-        foreach (var adapter in set.Adapters.Values.Cast<LowRankAdapter>())
+        foreach (var (_, parameter) in set.TrainableNamedParameters())
         {
-            using var noise = randn(adapter.LoraB.shape, generator: generator);
-            using var scaled = noise * 0.01;
-            adapter.LoraB.copy_(scaled.to(adapter.LoraB.device));
+            using var scope = NewDisposeScope();
+            if (parameter.count_nonzero().item<long>() != 0) continue;
+            var noise = randn(parameter.shape, generator: generator) * 0.01;
+            parameter.add_(noise.to(parameter.dtype).to(parameter.device));
         }
     }
 
@@ -263,7 +298,8 @@ public sealed class LibraryWorkloads : IDisposable
             optimizer.Dispose();
         }
         sets.Clear();
-        foreach (var t in new[] { pixels, labels, tokens, cachedText }) t.Dispose();
+        foreach (var t in new[] { pixels, labels, tokens, cachedText }.Concat(zeroBaseOutputs.Values)) t.Dispose();
+        zeroBaseOutputs.Clear();
         if (adapterInputs.IsValueCreated) { adapterInputs.Value.Vision.Dispose(); adapterInputs.Value.Text.Dispose(); }
         if (attentionInputs.IsValueCreated) { attentionInputs.Value.Q.Dispose(); attentionInputs.Value.K.Dispose(); attentionInputs.Value.V.Dispose(); }
         if (gemmInputs.IsValueCreated) { gemmInputs.Value.A.Dispose(); gemmInputs.Value.B.Dispose(); }
