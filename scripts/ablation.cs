@@ -17,7 +17,7 @@ if (args.Length != 1)
 var profile = WorkbookProfile.FromEnvironment();
 try
 {
-    if (!profile.IsSmoke && Environment.GetEnvironmentVariable("BLORA_RUN") != "1")
+    if (!profile.TrainingAllowed)
     {
         Console.WriteLine(WorkbookReproduction.Plan(profile, args[0]));
         Console.WriteLine("ablation.cs: nothing trained; set BLORA_RUN=1 to start.");

@@ -12,7 +12,7 @@ using BlockLora.Workbook.Notebooks;
 var profile = WorkbookProfile.FromEnvironment();
 try
 {
-    if (!profile.IsSmoke && Environment.GetEnvironmentVariable("BLORA_RUN") != "1")
+    if (!profile.TrainingAllowed)
     {
         Console.WriteLine(WorkbookReproduction.Plan(profile));
         Console.WriteLine("reproduce.cs: nothing trained; set BLORA_RUN=1 to start, or fill the same store with `blora sweep --grid ... --slurm` (README, Reproducing the paper).");

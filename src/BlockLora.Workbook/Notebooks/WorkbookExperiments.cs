@@ -36,13 +36,30 @@ public static class WorkbookExperiments
     /// <summary>Runs <paramref name="config"/> (skipping finished runs) and returns the summary.</summary>
     public static Sweep.Summary RunSweep(SweepConfig config, ITrainProgress? progress = null) => Sweep.Run(config, progress);
 
+    /// <summary>The few-shot grid of the profile (<c>fewshot.yaml</c>), trained only where <see cref="WorkbookProfile.TrainingAllowed"/>.</summary>
+    public static Sweep.Summary FewShot(WorkbookProfile profile, ITrainProgress? progress = null) => RunOrPlan(profile, profile.ComparisonSweep(), progress);
+
+    /// <summary>
+    /// Runs a sweep of <paramref name="profile"/>, or, where it may not train (the paper profile without
+    /// <see cref="WorkbookProfile.RunVariable"/>=1: hours of GPU), says what it would run and how to start it, and runs
+    /// nothing; the tables then show the stored runs and count the missing ones.
+    /// </summary>
+    public static Sweep.Summary RunOrPlan(WorkbookProfile profile, SweepConfig config, ITrainProgress? progress = null)
+    {
+        if (profile.TrainingAllowed) return Sweep.Run(config, progress);
+        var planned = config.PlannedRuns();
+        progress?.OnMessage(FormattableString.Invariant(
+            $"not training: {planned.Count} runs, {planned.Sum(r => (long)r.Spec.Iterations):N0} optimizer steps would start; set {WorkbookProfile.RunVariable}=1 before starting the notebook to train here, or fill the same results folder with blora sweep (--dry-run --estimate first; --slurm for a cluster)"));
+        return new Sweep.Summary(planned.Count, 0, 0, 0);
+    }
+
     /// <summary>
     /// The base-to-new protocol (<see cref="WorkbookProfile.BaseToNewSweep"/>): zero-shot, LoRA and Block-LoRA trained on
     /// the base half of each of <see cref="WorkbookProfile.BaseToNewDatasets"/> at <see cref="WorkbookProfile.MainShots"/>
     /// for every one of <see cref="WorkbookProfile.BaseToNewSeeds"/>, each scored on the base and the new half; runs the
     /// store already holds are skipped. <see cref="WorkbookProfile.BaseToNewSummaries"/> reads the results.
     /// </summary>
-    public static Sweep.Summary BaseToNew(WorkbookProfile profile, ITrainProgress? progress = null) => Sweep.Run(profile.BaseToNewSweep(), progress);
+    public static Sweep.Summary BaseToNew(WorkbookProfile profile, ITrainProgress? progress = null) => RunOrPlan(profile, profile.BaseToNewSweep(), progress);
 
     /// <summary>
     /// Runs the ablation grid file <c>&lt;gridName&gt;.yaml</c> of <see cref="WorkbookProfile.ExperimentsDir"/> on the profile's
@@ -66,7 +83,7 @@ public static class WorkbookExperiments
             // A value the file's grid gives that no run accepts (rank 0, n not dividing the widths): one line, with the file.
             throw new InvalidDataException(e.Message.Contains(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}");
         }
-        var summary = Sweep.Run(config, progress);
+        var summary = RunOrPlan(profile, config, progress);
         return new GridAblation(Path.GetFileNameWithoutExtension(path), path, description, grid, runs, summary, profile.ResultsDir);
     }
 
@@ -77,8 +94,8 @@ public static class WorkbookExperiments
     /// </summary>
     public static Sweep.Summary CrossDataset(WorkbookProfile profile, ITrainProgress? progress = null)
     {
-        var cross = Sweep.Run(profile.TableSweep("cross-dataset"), progress);
-        var domain = Sweep.Run(profile.TableSweep("domain-generalization"), progress);
+        var cross = RunOrPlan(profile, profile.TableSweep("cross-dataset"), progress);
+        var domain = RunOrPlan(profile, profile.TableSweep("domain-generalization"), progress);
         return new Sweep.Summary(cross.Total + domain.Total, cross.Skipped + domain.Skipped, cross.Ran + domain.Ran, cross.HeldElsewhere + domain.HeldElsewhere);
     }
 }

@@ -19,6 +19,8 @@ public sealed partial record WorkbookProfile
     public const string EnvironmentVariable = "BLORA_PROFILE";
     public const string SmokeName = "smoke";
     public const string PaperName = "paper";
+    /// <summary>Set to 1 to let the paper profile train (hours of GPU); smoke always may.</summary>
+    public const string RunVariable = "BLORA_RUN";
 
     public required string Name { get; init; }
     /// <summary>One line saying what the numbers of this profile are (shown above every table and chart).</summary>
@@ -78,6 +80,9 @@ public sealed partial record WorkbookProfile
     /// </summary>
     public string ExperimentsDir => Path.Combine(RepoRoot, "experiments", Name);
     public bool IsSmoke => Name == SmokeName;
+
+    /// <summary>Whether notebooks and scripts may start training: always for smoke (minutes on a CPU); for the paper profile only with <see cref="RunVariable"/>=1.</summary>
+    public bool TrainingAllowed => IsSmoke || Environment.GetEnvironmentVariable(RunVariable) == "1";
     /// <summary>
     /// What the "ours" columns beside the published numbers are called: in the smoke profile they come from the toy demo
     /// CLIP on the demo tasks, not from ViT-B/16 on the benchmarks, and the tables say so in every header.

@@ -48,7 +48,7 @@ public static class WorkbookReproduction
         foreach (string grid in profile.TableGridNames())
         {
             log($"grid {grid}.yaml");
-            sweeps.Add((grid, Sweep.Run(profile.TableSweep(grid), progress)));
+            sweeps.Add((grid, WorkbookExperiments.RunOrPlan(profile, profile.TableSweep(grid), progress)));
         }
 
         log("tables");
