@@ -13,6 +13,7 @@ var root = new RootCommand("blora: Block-LoRA few-shot adaptation of CLIP")
     BenchCommand.Create(),
     DemoCommand.Create(),
     ResultsCommand.Create(),
+    ExportCommands.Create(),
 };
 foreach (var command in ExperimentCommands.Create()) root.Subcommands.Add(command);
 var parsed = root.Parse(args);

@@ -29,6 +29,7 @@ public static class OnnxExportJob
 
         using var model = ClipCheckpoint.Load(request.ModelPath);
         model.eval();
+        RequireSameBase(request, adapterSummary, model.Config);
         using var adapters = request.AdapterPath is { } file ? AdapterFile.Load(file, model) : null;
         adapters?.MergeAll();
         using var classEmbeddings = ClassEmbeddings(model, classes.Names, templates);
@@ -77,6 +78,18 @@ public static class OnnxExportJob
         if (templates.Count == 1) return sum.cpu().MoveToOuterDisposeScope();
         foreach (var template in templates.Skip(1)) sum = sum + Evaluator.ClassifierWeights(model, PromptTemplate.Format(template, classNames), device);
         return L2.Normalize(sum).cpu().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// An adapter records the sizes of the base it was trained on; one whose shapes happen to fit another base (same
+    /// widths, other heads or resolution) would load, but ship a classifier nobody evaluated.
+    /// </summary>
+    private static void RequireSameBase(OnnxExportRequest request, AdapterFileSummary? adapter, Clip.ClipConfig clip)
+    {
+        if (adapter?.BaseFingerprint is not { } recorded) return;
+        string actual = BaseFingerprint.Of(clip);
+        if (recorded != actual)
+            throw new ArgumentException($"{request.AdapterPath}: the adapter was trained on another base ({recorded}) than {request.ModelPath} ({actual})");
     }
 
     /// <summary>A one-line summary for the verb.</summary>

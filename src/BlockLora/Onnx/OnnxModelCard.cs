@@ -45,7 +45,7 @@ public static class OnnxModelCard
         text.AppendLine(Line($"- prompt template{(templates.Count > 1 ? "s (averaged)" : "")}: {string.Join(", ", templates.Select(t => $"`{t}`"))}"));
         text.AppendLine();
         text.AppendLine("## Files");
-        foreach (var (file, bytes) in files) text.AppendLine(Line($"- `{file}`: {bytes / 1e6:F1} MB"));
+        foreach (var (file, bytes) in files) text.AppendLine(Line($"- `{file}`: {Size(bytes)}"));
         text.AppendLine();
         text.AppendLine(Line($"- `{OnnxExportFiles.Classifier}`: `{ClipOnnxGraphs.PixelsInput}` float32 [N, 3, {clip.ImageResolution}, {clip.ImageResolution}] → `{ClipOnnxGraphs.LogitsOutput}` float32 [N, {classes.Names.Count}]"));
         text.AppendLine(Line($"- `{OnnxExportFiles.ImageEncoder}`: `{ClipOnnxGraphs.PixelsInput}` → `{ClipOnnxGraphs.ImageFeaturesOutput}` float32 [N, {clip.EmbedDim}], unnormalised"));
@@ -53,4 +53,8 @@ public static class OnnxModelCard
         text.AppendLine(Line($"- pixels are made as `{OnnxExportFiles.Preprocess}` says"));
         return text.ToString();
     }
+
+    private static string Size(long bytes) => bytes >= 1_000_000
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e3:F1} kB");
 }
