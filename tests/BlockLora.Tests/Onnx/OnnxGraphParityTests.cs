@@ -17,8 +17,8 @@ public class OnnxGraphParityTests
         OnnxModelFile.Write(ClipOnnxGraphs.ImageEncoder(model, OnnxPrecision.Fp32), image, "", new Dictionary<string, string>());
         OnnxModelFile.Write(ClipOnnxGraphs.TextEncoder(model, OnnxPrecision.Fp32), text, "", new Dictionary<string, string>());
         using var _ = no_grad();
-        using var pixels = Fixtures.Expected("pixels");
-        using var tokens = Fixtures.Expected("tokens");
+        var pixels = Fixtures.Expected("pixels"); // shared by every test: not disposed here
+        var tokens = Fixtures.Expected("tokens");
         using var expectedImage = model.EncodeImage(pixels);
         using var expectedText = model.EncodeText(tokens);
         using var gotImage = OrtRun.Run(image, ClipOnnxGraphs.PixelsInput, pixels, ClipOnnxGraphs.ImageFeaturesOutput);
