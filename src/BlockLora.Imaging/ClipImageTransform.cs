@@ -1,12 +1,10 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace BlockLora.Imaging;
 
 /// <summary>
 /// CLIP's evaluation preprocessing, as OpenAI's <c>_transform(n_px)</c>: resize the shorter side to
 /// n_px with PIL bicubic, centre-crop n_px x n_px, scale to [0, 1], normalise with the CLIP statistics.
-/// Geometry follows torchvision exactly (truncated long side, banker's-rounded crop offsets).
+/// Geometry follows torchvision exactly (truncated long side, banker's-rounded crop offsets). Plain arrays here; the
+/// core adds the tensor side (<c>Apply</c>, <c>Load</c>, <c>LoadBatch</c>) as extension members.
 /// </summary>
 public sealed class ClipImageTransform
 {
@@ -54,27 +52,4 @@ public sealed class ClipImageTransform
     /// <summary>Writes the preprocessed image as [3, R, R] floats into <paramref name="destination"/>.</summary>
     public void Write(RgbImage image, Span<float> destination) =>
         ClipNormalization.WriteChannelMajor(ResizeAndCrop(image), destination);
-
-    /// <summary>The preprocessed image as a float32 tensor [3, R, R].</summary>
-    public Tensor Apply(RgbImage image)
-    {
-        var data = new float[3 * Resolution * Resolution];
-        Write(image, data);
-        return torch.tensor(data, [3, Resolution, Resolution]);
-    }
-
-    /// <summary>Decodes and preprocesses one file into a float32 tensor [3, R, R].</summary>
-    public Tensor Load(string path, ImageDecoderOptions? options = null) => Apply(ImageDecoder.Decode(path, options));
-
-    /// <summary>
-    /// Decodes and preprocesses <paramref name="paths"/> in parallel into a float32 tensor [N, 3, R, R]
-    /// in input order. Throws the <see cref="ImageDecodeException"/> of the first (lowest-index) file
-    /// that fails.
-    /// </summary>
-    public static Tensor LoadBatch(IReadOnlyList<string> paths, int resolution, int maxParallelism, ImageDecoderOptions? options = null)
-    {
-        var transform = new ClipImageTransform(resolution);
-        return ParallelImageBatch.Load(paths, resolution, maxParallelism,
-            (i, destination) => transform.Write(ImageDecoder.Decode(paths[i], options), destination));
-    }
 }
