@@ -16,7 +16,7 @@ public sealed record BenchCase(string Id, BenchKind Kind, string Title)
 
     /// <summary>
     /// "" for the normal path; <c>dense-delta</c> (adapter through a dense ΔW), <c>merged</c>/<c>unmerged</c>
-    /// (eval with an adapter), <c>full</c> (text over all 77 positions), <c>sdpa</c>/<c>explicit</c> (attention),
+    /// (eval with an adapter), <c>onnx</c> (the merged model exported and run by ONNX Runtime), <c>full</c> (text over all 77 positions), <c>sdpa</c>/<c>explicit</c> (attention),
     /// <c>decode</c>/<c>overlap</c> (data).
     /// </summary>
     public string Variant { get; init; } = "";
@@ -24,8 +24,8 @@ public sealed record BenchCase(string Id, BenchKind Kind, string Title)
     /// <summary>The row this one is divided by in the "vs" column (e.g. merged by base, Block-LoRA by LoRA at the same r).</summary>
     public string? BaselineId { get; init; }
 
-    /// <summary>Whether the twin is asked to run it (the data loader has no twin counterpart).</summary>
-    public bool HasTwin => Kind != BenchKind.Data;
+    /// <summary>Whether the twin is asked to run it (the data loader and the ONNX Runtime row have no twin counterpart).</summary>
+    public bool HasTwin => Kind != BenchKind.Data && Variant != "onnx";
 
     /// <summary>The adapter set this case trains or applies, with the protocol's defaults (q, k, v; all layers).</summary>
     public AdapterConfig? Adapter => Method is { } method

@@ -74,6 +74,8 @@ public class BenchRunnerTests
         Assert.All(result.Rows.Where(r => r.BaselineId is not null), r => Assert.NotNull(r.VsBaseline));
         Assert.All(result.Rows, r => Assert.Null(r.OursOverTwin));
         Assert.Contains("--no-twin", result.TwinStatus);
+        // The merged model exported and run by ONNX Runtime, compared with our merged eval.
+        Assert.Equal("eval/block-lora/r2/n8/merged", result.Rows.Single(r => r.Id == "eval/block-lora/r2/n8/onnx").BaselineId);
 
         // q, k, v of 2 vision layers (width 128) and 2 text layers (width 64), r = 2: LoRA r(d + k) per matrix,
         // 6·2·256 + 6·2·128 = 4,608; Block-LoRA n = 8, r(d + k/n): 6·2·144 + 6·2·72 = 2,592.
