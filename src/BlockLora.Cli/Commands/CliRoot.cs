@@ -20,6 +20,7 @@ public static class CliRoot
             DemoCommand.Create(),
             ResultsCommand.Create(),
             DoctorCommand.Create(),
+            ExportCommands.Create(),
         };
         foreach (var command in ExperimentCommands.Create()) root.Subcommands.Add(command);
         return root;

@@ -28,7 +28,7 @@ public sealed record BenchCase(string Id, BenchKind Kind, string Title)
 
     /// <summary>
     /// "" for the normal path; <c>dense-delta</c> (adapter through a dense ΔW), <c>merged</c>/<c>unmerged</c>
-    /// (eval with an adapter), <c>full</c> (text over all 77 positions), <c>sdpa</c>/<c>explicit</c> (attention),
+    /// (eval with an adapter), <c>onnx</c> (the merged model exported and run by ONNX Runtime), <c>full</c> (text over all 77 positions), <c>sdpa</c>/<c>explicit</c> (attention),
     /// <c>decode</c>/<c>overlap</c> (data).
     /// </summary>
     public string Variant { get; init; } = "";
@@ -38,9 +38,10 @@ public sealed record BenchCase(string Id, BenchKind Kind, string Title)
 
     /// <summary>
     /// Whether the twin is asked to run it: the data loader has no twin counterpart, and the twin builds plain LoRA and
-    /// Block-LoRA only (a DoRA, VeRA, LoRA-FA or PiSSA case sent to it would time plain LoRA under that case's id).
+    /// Block-LoRA only (a DoRA, VeRA, LoRA-FA or PiSSA case sent to it would time plain LoRA under that case's id); the
+    /// ONNX Runtime row has no twin counterpart either.
     /// </summary>
-    public bool HasTwin => Kind != BenchKind.Data
+    public bool HasTwin => Kind != BenchKind.Data && Variant != "onnx"
         && Method is null or AdapterMethod.Lora or AdapterMethod.BlockLora
         && !Dora && !FreezeA && Init == AdapterInit.Kaiming;
 

@@ -46,6 +46,10 @@ public static class BenchCatalog
         cases.Add(Adapted($"eval/block-lora/r{r0}/n{nMax}/unmerged", BenchKind.Eval, $"eval: Block-LoRA r={r0} n={nMax} unmerged", AdapterMethod.BlockLora, r0, nMax)
             with
         { Variant = "unmerged", BaselineId = "eval/base" });
+        if (config.Device == "cpu")
+            cases.Add(Adapted($"eval/block-lora/r{r0}/n{nMax}/onnx", BenchKind.Eval, $"eval: Block-LoRA r={r0} n={nMax} merged, ONNX Runtime CPU fp32", AdapterMethod.BlockLora, r0, nMax)
+                with
+            { Variant = "onnx", BaselineId = $"eval/block-lora/r{r0}/n{nMax}/merged" });
 
         cases.Add(new("text/truncated", BenchKind.Text, $"text: {config.Classes} prompts, cut at end-of-text") { BaselineId = "text/full" });
         cases.Add(new("text/full", BenchKind.Text, $"text: {config.Classes} prompts, all 77 positions") { Variant = "full" });

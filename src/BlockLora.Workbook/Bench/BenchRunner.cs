@@ -233,7 +233,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             oursPeak.GetValueOrDefault(c.Id) / 1048576.0,
             twinMeasured && twinPeak.TryGetValue(c.Id, out long tp) ? tp / 1048576.0 : null,
             adapter is null ? null : ParameterAccounting.FromConfig(clip, adapter).Total.Parameters,
-            adapter is null || c.Kind == BenchKind.Eval && c.Variant == "merged" ? null : AdapterFlop(c, adapter, clip, usedPositions) / 1e6,
+            adapter is null || c.Kind == BenchKind.Eval && c.Variant is "merged" or "onnx" ? null : AdapterFlop(c, adapter, clip, usedPositions) / 1e6,
             mine.Count, inner)
         {
             OursMinMs = 1000 * mine.Min(s => s.Seconds),

@@ -34,6 +34,7 @@ public sealed class LibraryWorkloads : IDisposable
     // Zero base outputs per (tower, d), for the adapters-only case: each adapter runs through the slot's contract, which
     // adds its path to (or, DoRA, rescales) a base output.
     private readonly Dictionary<(AdapterEncoders Encoder, long OutFeatures), Tensor> zeroBaseOutputs = [];
+    private OnnxEvalWorkload? onnx;
 
     /// <param name="tokens">The class prompts' token ids [classes, context].</param>
     public LibraryWorkloads(ClipModel model, BenchConfig config, Tensor tokens, Device device)
@@ -134,7 +135,9 @@ public sealed class LibraryWorkloads : IDisposable
                 zeroBaseOutputs[(m.Encoder, m.OutFeatures)] = Keep(zeros([x.shape[0], m.OutFeatures], x.dtype, device));
             }
         }
-        if (benchCase.Variant == "merged") entry.Set.MergeAll();
+        if (benchCase.Variant is "merged" or "onnx") entry.Set.MergeAll();
+        // Exported once, from the merged weights, before any clock starts.
+        if (benchCase.Variant == "onnx") onnx ??= new OnnxEvalWorkload(model, pixels, config.Threads);
         return entry;
     }
 
@@ -188,6 +191,9 @@ public sealed class LibraryWorkloads : IDisposable
                 }
                 return 0;
             }
+            case BenchKind.Eval when benchCase.Variant == "onnx":
+                onnx!.Run();
+                return 0;
             case BenchKind.Eval:
             {
                 using var _ = no_grad();
@@ -304,5 +310,6 @@ public sealed class LibraryWorkloads : IDisposable
         if (attentionInputs.IsValueCreated) { attentionInputs.Value.Q.Dispose(); attentionInputs.Value.K.Dispose(); attentionInputs.Value.V.Dispose(); }
         if (gemmInputs.IsValueCreated) { gemmInputs.Value.A.Dispose(); gemmInputs.Value.B.Dispose(); }
         if (images.IsValueCreated) images.Value.Dispose();
+        onnx?.Dispose();
     }
 }

@@ -27,6 +27,10 @@ public sealed class ClipLayerNorm : nn.Module<Tensor, Tensor>
         register_parameter("bias", bias);
     }
 
+    public Parameter Weight => weight;
+    public Parameter Bias => bias;
+    public double Epsilon => eps;
+
     // Module.to(dtype) casts every registered parameter; a LayerNorm of this model keeps fp32 whatever the rest holds.
     protected override nn.Module _to(ScalarType dtype, bool non_blocking) => this;
 

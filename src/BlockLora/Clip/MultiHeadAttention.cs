@@ -31,6 +31,9 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor>
     public AdaptableLinear K => k_proj;
     public AdaptableLinear V => v_proj;
     public AdaptableLinear Out => out_proj;
+    public int Heads => heads;
+    /// <summary>True in the text tower: a position attends to itself and the positions before it.</summary>
+    public bool Causal => causal;
 
     public override Tensor forward(Tensor x)
     {

@@ -14,7 +14,7 @@ public static class Layers
     public static readonly string[] Core =
     [
         "Native", "Torch", "IO", "Text", "Imaging", "Clip", "Checkpoints", "Adapters", "Interop", "Data", "Training", "Evaluation",
-        "Inference", "Results", "Experiments", "Cluster",
+        "Inference", "Results", "Experiments", "Cluster", "Onnx",
     ];
 
     public static readonly string[] Workbook = ["Figures", "Tables", "Charts", "Demo", "Bench", "Doctor", "Notebooks"];

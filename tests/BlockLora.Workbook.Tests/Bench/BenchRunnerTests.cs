@@ -74,6 +74,8 @@ public class BenchRunnerTests
         Assert.All(result.Rows.Where(r => r.BaselineId is not null), r => Assert.NotNull(r.VsBaseline));
         Assert.All(result.Rows, r => Assert.Null(r.OursOverTwin));
         Assert.Contains("--no-twin", result.TwinStatus);
+        // The merged model exported and run by ONNX Runtime, compared with our merged eval.
+        Assert.Equal("eval/block-lora/r2/n8/merged", result.Rows.Single(r => r.Id == "eval/block-lora/r2/n8/onnx").BaselineId);
 
         // q, k, v of 2 vision layers (width 128) and 2 text layers (width 64), r = 2: LoRA r(d + k) per matrix,
         // 6·2·256 + 6·2·128 = 4,608; Block-LoRA n = 8, r(d + k/n): 6·2·144 + 6·2·72 = 2,592.
@@ -98,7 +100,8 @@ public class BenchRunnerTests
         TwinPackages.RequirePythonWithTorch();
         var result = new BenchRunner(Tiny(Fixtures.TempDir(), twin: true)).Run();
         Assert.StartsWith("PyTorch twin:", result.TwinStatus);
-        Assert.All(result.Rows.Where(r => r.Kind is "train" or "eval" or "adapter" or "text" or "gemm" or "frozen"),
+        // The ONNX Runtime row has no twin counterpart (the twin is PyTorch).
+        Assert.All(result.Rows.Where(r => r.Kind is "train" or "eval" or "adapter" or "text" or "gemm" or "frozen" && !r.Id.EndsWith("/onnx", StringComparison.Ordinal)),
             r => Assert.True(r.OursOverTwin is > 0, $"{r.Id} has no ratio"));
     }
 
