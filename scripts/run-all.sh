@@ -18,5 +18,5 @@ step train.cs dotnet run scripts/train.cs -- --method lora --shots 1 --iteration
 step reuse.cs dotnet run scripts/reuse.cs
 # The paper profile without BLORA_RUN=1 prints its cost and trains nothing (no weights needed for the count).
 step "reproduce.cs (paper, plan only)" env BLORA_PROFILE=paper dotnet run scripts/reproduce.cs
-if [ -f scripts/ci-classify-onnx.sh ]; then step classify-onnx.cs bash scripts/ci-classify-onnx.sh; fi
+step "classify-onnx.cs (demo classifier, accuracy against the recorded one)" bash scripts/ci-classify-onnx.sh
 echo "scripts/run-all: done in $(( $(date +%s) - start ))s"
