@@ -46,6 +46,18 @@ for name in "${names[@]}"; do
     echo "run-all: $name failed (see the error output in results/notebooks/$name.ipynb)" >&2
     exit 2
   fi
+  # The executed copy says what it is and where to run it: its '#!import setup.csx' resolves from notebooks/ only.
+  python3 - "results/notebooks/$name.ipynb" "$name" "$BLORA_PROFILE" <<'PY'
+import json, sys, datetime
+path, name, profile = sys.argv[1:4]
+nb = json.load(open(path, encoding="utf-8"))
+note = (f"*Executed copy* of `notebooks/{name}.ipynb`, written by `notebooks/run-all.sh` ({profile} profile, "
+        f"{datetime.date.today().isoformat()}). Charts are saved as pictures; the interactive figures are in "
+        f"`results/figures/{profile}/`. To run it, open `notebooks/{name}.ipynb` (its `#!import setup.csx` resolves from "
+        f"`notebooks/`), or run `bash notebooks/run-all.sh {name}`.")
+nb["cells"].insert(0, {"cell_type": "markdown", "metadata": {}, "source": [note]})
+json.dump(nb, open(path, "w", encoding="utf-8"), indent=1, ensure_ascii=False)
+PY
   echo "== $name done in $(( $(date +%s) - t0 ))s"
 done
 echo "run-all: ${#names[@]} notebook(s) in $(( $(date +%s) - start ))s; executed copies in results/notebooks/"

@@ -22,6 +22,7 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "untimed rounds first", DefaultValueFactory = _ => defaults.Warmup };
         var ranks = new Option<string>("--ranks") { Description = "comma-separated ranks r", DefaultValueFactory = _ => string.Join(",", defaults.Ranks) };
         var blocks = new Option<string>("--blocks") { Description = "comma-separated Block-LoRA block counts n (divisors of 256, ≥ 2)", DefaultValueFactory = _ => string.Join(",", defaults.Blocks) };
+        var gemmSize = new Option<int>("--gemm-size") { Description = "n of the n×n×n GEMM case", DefaultValueFactory = _ => defaults.GemmSize };
         var classes = new Option<int>("--classes") { Description = "class prompts on the text side", DefaultValueFactory = _ => defaults.Classes };
         var model = new Option<string?>("--model") { Description = "CLIP checkpoint to time instead of ViT-B/16 with random weights" };
         var output = new Option<string>("--output") { Description = "folder for bench.csv, bench.md, bench.html", DefaultValueFactory = _ => defaults.OutputDir };
@@ -34,7 +35,7 @@ public static class BenchCommand
         var veraRank = new Option<int>("--vera-rank") { Description = "VeRA's rank in the --methods rows", DefaultValueFactory = _ => defaults.VeraRank };
         var ompWait = new Option<string>("--omp-wait-policy") { Description = "PASSIVE or ACTIVE, for both sides (an OMP_WAIT_POLICY in the environment wins)", DefaultValueFactory = _ => defaults.OmpWaitPolicy };
         var command = new Command("bench", "Time training steps, adapters, eval, merged inference and memory at ViT-B/16 shapes, against a PyTorch twin")
-            { batch, threads, device, reps, warmup, ranks, blocks, classes, model, output, python, twinScript, noTwin, noData, ompWait, only, precision, methods, veraRank };
+            { batch, threads, device, reps, warmup, ranks, blocks, classes, gemmSize, model, output, python, twinScript, noTwin, noData, ompWait, only, precision, methods, veraRank };
         command.SetAction(r => UserErrors.Run(() =>
         {
             var config = new BenchConfig
@@ -48,6 +49,7 @@ public static class BenchCommand
                 Ranks = CommaList.Parse(r.GetValue(ranks)!, CommaList.Int),
                 Blocks = CommaList.Parse(r.GetValue(blocks)!, CommaList.Int),
                 Classes = r.GetValue(classes),
+                GemmSize = r.GetValue(gemmSize),
                 ModelPath = r.GetValue(model),
                 OutputDir = r.GetValue(output)!,
                 Python = r.GetValue(python),
