@@ -15,7 +15,8 @@ namespace BlockLora.Interop;
 /// outputs), and n and A_s's shape per input width are kept in the safetensors metadata so an import can restore it. PEFT's scaling is
 /// the adapter's: alpha/√r is <c>use_rslora: true</c>, alpha/r is false. <c>target_modules</c> lists the adapted
 /// modules by full name, so per-encoder layer selections are kept exactly. A DoRA adapter (<see cref="AdapterOptions.Dora"/>)
-/// adds <c>use_dora: true</c> and each matrix's magnitude as <c>&lt;module&gt;.lora_magnitude_vector</c> [out].
+/// adds <c>use_dora: true</c> and each matrix's magnitude as <c>&lt;module&gt;.lora_magnitude_vector</c> [out]. A VeRA
+/// adapter goes out as PEFT's VERA type with its projections saved (<see cref="PeftVeraExport"/>).
 /// </summary>
 public static class PeftAdapterExport
 {
@@ -37,11 +38,10 @@ public static class PeftAdapterExport
         // cannot carry: exported as plain LoRA it would add s·B·A to W0 and count the top-r part twice.
         if (config.Init == AdapterInit.Pissa)
             throw new ArgumentException($"{adapterPath}: a PiSSA adapter is not exported: its A and B apply to the residual W0 − s·B0·A0, and a PEFT LoRA adapter on the original base would count W0's top-r part twice; merge it (blora adapter merge) and export the merged model instead");
-        if (config.Method == AdapterMethod.Vera)
-            throw new ArgumentException($"{adapterPath}: a vera adapter is not exported: PEFT regenerates VeRA's random matrices with torch's generator from projection_prng_key, not this library's, so PEFT would load other matrices than the ones its λ were trained with");
+        string model = baseModelName ?? (adapter.BaseFingerprintText is { } f ? HfClipConfigFile.OpenAiModelId(f) : null) ?? "";
+        if (config.Method == AdapterMethod.Vera) return PeftVeraExport.Write(adapter, outDir, model, force);
         if (config.Method is not (AdapterMethod.Lora or AdapterMethod.BlockLora))
             throw new ArgumentException($"{adapterPath}: a {AdapterMethods.Format(config.Method)} adapter has no PEFT LoRA equivalent");
-        string model = baseModelName ?? (adapter.BaseFingerprintText is { } f ? HfClipConfigFile.OpenAiModelId(f) : null) ?? "";
         var modules = new List<string>();
         long parameters = 0;
         AtomicFolder.Write(outDir, staging =>
@@ -77,7 +77,7 @@ public static class PeftAdapterExport
             if (config.Dora) metadata["blora.dora"] = "true";
             if (config.Blocks > 1) metadata[BlockShapesKey] = BlockShapes(blockShapes);
             SafeTensorsFile.Save(Path.Combine(staging, PeftNames.WeightsFileName), tensors, metadata);
-            File.WriteAllText(Path.Combine(staging, PeftNames.ConfigFileName), Config(config, modules, model).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            WriteConfig(staging, Config(config, modules, model));
         }, replaceNonEmpty: force);
         return new Result(outDir, model, modules, parameters);
     }
@@ -96,31 +96,40 @@ public static class PeftAdapterExport
     /// </summary>
     public static JsonObject Config(AdapterConfig config, IEnumerable<string> modules, string baseModelName)
     {
+        var json = CommonConfig("LORA", config, modules, baseModelName);
+        json["lora_alpha"] = config.Alpha == Math.Floor(config.Alpha) && Math.Abs(config.Alpha) < int.MaxValue ? JsonValue.Create((int)config.Alpha) : JsonValue.Create(config.Alpha);
+        json["lora_dropout"] = config.Dropout;
+        json["use_rslora"] = config.Scaling == ScalingRule.AlphaOverSqrtRank;
+        json["init_lora_weights"] = true;
+        json["rank_pattern"] = new JsonObject();
+        json["alpha_pattern"] = new JsonObject();
+        // Only for DoRA (Block-DoRA exports as its exact DoRA equivalent), so a LoRA export's config is what it was.
+        if (config.Dora) json["use_dora"] = true;
+        return json;
+    }
+
+    /// <summary>The fields every PEFT config (peft <c>config.py</c> <c>PeftConfig</c>) and both of its LoRA-like tuners share, for exactly the adapted modules.</summary>
+    internal static JsonObject CommonConfig(string peftType, AdapterConfig config, IEnumerable<string> modules, string baseModelName)
+    {
         var targets = new JsonArray();
         foreach (var m in modules.Order(StringComparer.Ordinal)) targets.Add(m);
-        var json = new JsonObject
+        return new JsonObject
         {
-            ["peft_type"] = "LORA",
+            ["peft_type"] = peftType,
             ["task_type"] = null,
             ["base_model_name_or_path"] = baseModelName.Length == 0 ? null : baseModelName,
             ["revision"] = null,
             ["inference_mode"] = true,
             ["r"] = config.Rank,
-            ["lora_alpha"] = config.Alpha == Math.Floor(config.Alpha) && Math.Abs(config.Alpha) < int.MaxValue ? JsonValue.Create((int)config.Alpha) : JsonValue.Create(config.Alpha),
-            ["lora_dropout"] = config.Dropout,
-            ["use_rslora"] = config.Scaling == ScalingRule.AlphaOverSqrtRank,
             ["target_modules"] = targets,
             ["bias"] = "none",
             ["fan_in_fan_out"] = false,
             ["modules_to_save"] = null,
-            ["init_lora_weights"] = true,
             ["layers_to_transform"] = null,
             ["layers_pattern"] = null,
-            ["rank_pattern"] = new JsonObject(),
-            ["alpha_pattern"] = new JsonObject(),
         };
-        // Only for DoRA (Block-DoRA exports as its exact DoRA equivalent), so a LoRA export's config is what it was.
-        if (config.Dora) json["use_dora"] = true;
-        return json;
     }
+
+    internal static void WriteConfig(string folder, JsonObject config) =>
+        File.WriteAllText(Path.Combine(folder, PeftNames.ConfigFileName), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 }

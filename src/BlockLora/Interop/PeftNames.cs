@@ -36,6 +36,24 @@ public static partial class PeftNames
     [GeneratedRegex(@"^base_model\.model\.(?<module>.+)\.lora_magnitude_vector(\.[A-Za-z0-9_\-]+)?(\.weight)?$")]
     private static partial Regex MagnitudeKey();
 
+    /// <summary>VeRA's shared projections as PEFT saves them with <c>save_projection: true</c> (peft <c>tuners/vera/model.py</c>
+    /// <c>_get_adapter_state_dict</c>, the adapter name removed): A [r, in_max] and B [out_max, r], once for the model.</summary>
+    public const string VeraA = "base_model.vera_A";
+    public const string VeraB = "base_model.vera_B";
+
+    /// <summary>A VeRA layer's trained vectors: <c>vera_lambda_b</c> [out] and <c>vera_lambda_d</c> [r] (nn.Parameters, so no <c>.weight</c>).</summary>
+    public static string VeraLambda(string hfModule, char vector) => $"{Prefix}{hfModule}.vera_lambda_{vector}";
+
+    /// <summary>A VeRA λ key split into module and b/d, with or without the adapter-name segment; null for any other key.</summary>
+    public static (string Module, char Vector)? ParseVeraLambda(string key)
+    {
+        var m = VeraLambdaKey().Match(key);
+        return m.Success ? (m.Groups["module"].Value, m.Groups["v"].Value[0]) : null;
+    }
+
+    [GeneratedRegex(@"^base_model\.model\.(?<module>.+)\.vera_lambda_(?<v>[bd])(\.[A-Za-z0-9_\-]+)?$")]
+    private static partial Regex VeraLambdaKey();
+
     /// <summary>A LoRA tensor key split into module and A/B, with or without the adapter-name segment; null for any other key.</summary>
     public static (string Module, char Matrix)? Parse(string key)
     {

@@ -3,7 +3,6 @@ using BlockLora.Checkpoints;
 using BlockLora.Clip;
 using BlockLora.Data;
 using BlockLora.IO;
-using BlockLora.Interop;
 using BlockLora.Tests.Cli;
 using BlockLora.Tests.Data;
 using BlockLora.Torch;
@@ -265,29 +264,6 @@ public class VeraAdapterTests
         Assert.Equal(expected, live.Total.Parameters);
         Assert.Equal(formula.Total, live.Total);
         Assert.Equal(expected, set.NamedParameters().Sum(p => p.Parameter.numel()));
-    }
-
-    [Fact]
-    public void Peft_export_refuses_vera_in_one_line()
-    {
-        var clip = TinyClip.Config();
-        string path = Path.Combine(Fixtures.TempDir(), "vera.safetensors");
-        using (var set = AdapterInjector.Create(clip, Vera)) AdapterFile.Save(path, set);
-        var error = Assert.Throws<ArgumentException>(() => PeftAdapterExport.Write(path, Path.Combine(Fixtures.TempDir(), "peft")));
-        Assert.Contains("projection_prng_key", error.Message);
-        Assert.DoesNotContain('\n', error.Message);
-    }
-
-    [Fact]
-    public void Peft_import_refuses_a_vera_adapter_in_one_line()
-    {
-        string dir = Path.Combine(Fixtures.TempDir(), "peft-vera");
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "adapter_config.json"), """{"peft_type": "VERA", "r": 256, "projection_prng_key": 0}""");
-        File.WriteAllBytes(Path.Combine(dir, "adapter_model.safetensors"), []);
-        var error = Assert.Throws<InvalidDataException>(() => PeftAdapterImport.Write(dir, TinyClip.Config(), Path.Combine(dir, "out.safetensors")));
-        Assert.Contains("peft_type is 'VERA'", error.Message);
-        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Fact]

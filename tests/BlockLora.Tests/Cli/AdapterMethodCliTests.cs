@@ -137,4 +137,34 @@ public class AdapterMethodCliTests
         AssertOneLineError(result, message);
         Assert.Equal(["dora.safetensors", "peft"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
     }
+
+    [Fact]
+    public void Vera_goes_out_to_PEFT_and_comes_back_while_projections_from_another_generator_are_refused_in_one_line()
+    {
+        string dir = Fixtures.TempDir();
+        string source = Path.Combine(dir, "vera.safetensors");
+        using (var model = TinyClip.LoadFixture())
+        using (var set = AdapterInjector.Inject(model, new AdapterConfig { Method = AdapterMethod.Vera, Rank = 4, Seed = 2 }))
+        {
+            TinyClip.Randomize(set, scale: 0.3);
+            AdapterFile.Save(source, set);
+        }
+        string peft = Path.Combine(dir, "peft");
+        var exported = BloraProcess.Run("adapter", "export-peft", source, peft);
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        string clipPath = Fixtures.ClipTiny("openai.safetensors");
+        var imported = BloraProcess.Run("adapter", "import-peft", peft, "--model", clipPath, Path.Combine(dir, "back.safetensors"));
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Contains("vera r=4", imported.Stdout);
+
+        // What PEFT would have saved after drawing its own projections: same shapes, other numbers.
+        string weights = Path.Combine(peft, PeftNames.WeightsFileName);
+        var raw = SafeTensorsFile.Load(weights);
+        SafeTensorsFile.Save(weights, raw.Tensors.Select(p => p.Key == PeftNames.VeraB ? new KeyValuePair<string, TorchSharp.torch.Tensor>(p.Key, -p.Value) : p), raw.Metadata);
+        foreach (var t in raw.Tensors.Values) t.Dispose();
+        string output = Path.Combine(dir, "imported.safetensors");
+        var result = BloraProcess.Run("adapter", "import-peft", peft, "--model", clipPath, output);
+        AssertOneLineError(result, "it cannot represent these exactly");
+        Assert.Equal(["back.safetensors", "peft", "vera.safetensors"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
 }
