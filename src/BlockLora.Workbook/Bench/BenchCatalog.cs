@@ -67,7 +67,7 @@ public static class BenchCatalog
     /// One training step per method of the LoRA family under the same protocol (q, k, v of both towers, the default
     /// batch and prompts): per rank r, LoRA, Block-LoRA at each n, DoRA, Block-DoRA at the largest n, LoRA-FA and PiSSA; and
     /// VeRA once at <see cref="BenchConfig.VeraRank"/>. Each is compared with the method it extends (Block-DoRA with
-    /// Block-LoRA, the rest with LoRA at the first r), with the targets where it sets one.
+    /// Block-LoRA, the rest with LoRA at the first r), with a target where the method promises one.
     /// </summary>
     public static List<BenchCase> MethodCases(BenchConfig config)
     {

@@ -107,29 +107,21 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         var twinPeak = new Dictionary<string, long>();
         var twinCannot = new HashSet<string>();
         int rounds = config.Warmup + config.Reps;
+        // Timed rounds, then one memory round: the two want opposite allocator settings (PeakMemory.UseAllocatorFor),
+        // set alike in both processes.
+        UseAllocatorFor(AllocatorUse.Timing, twin);
         for (int round = 0; round < rounds; round++)
         {
             bool warmup = round < config.Warmup;
             foreach (var c in cases.Skip(round % cases.Count).Concat(cases.Take(round % cases.Count)))
             {
                 bool askTwin = twin is not null && c.HasTwin && !twinCannot.Contains(c.Id);
-                // Memory is tracked in the warm-up rounds only: tracking trims the heap, which would add page-fault
-                // time to a timed sample (with no warm-up it is tracked in the timed rounds). The smallest peak over
-                // those rounds is kept, for both sides alike: a case's first run also pays one-time allocations.
-                bool trackMemory = config.Warmup == 0 || warmup;
                 BenchSample? theirs = null;
                 // Alternating who goes first cancels any advantage of running right after the other side.
-                if (askTwin && round % 2 == 1) theirs = twin!.Measure(c.Id, inner[c.Id], trackMemory);
-                var mine = ours.Measure(c, inner[c.Id], trackMemory);
-                if (askTwin && round % 2 == 0) theirs = twin!.Measure(c.Id, inner[c.Id], trackMemory);
+                if (askTwin && round % 2 == 1) theirs = twin!.Measure(c.Id, inner[c.Id], trackMemory: false);
+                var mine = ours.Measure(c, inner[c.Id], trackMemory: false);
+                if (askTwin && round % 2 == 0) theirs = twin!.Measure(c.Id, inner[c.Id], trackMemory: false);
                 if (askTwin && theirs is null) twinCannot.Add(c.Id);
-
-                if (trackMemory)
-                {
-                    oursPeak[c.Id] = oursPeak.TryGetValue(c.Id, out long seen) ? Math.Min(seen, mine.PeakDeltaBytes) : mine.PeakDeltaBytes;
-                    if (theirs is { } measured)
-                        twinPeak[c.Id] = twinPeak.TryGetValue(c.Id, out long known) ? Math.Min(known, measured.PeakDeltaBytes) : measured.PeakDeltaBytes;
-                }
                 if (round == config.Warmup - 1)
                     inner[c.Id] = InnerRuns(Math.Max(mine.Seconds, theirs?.Seconds ?? 0));
                 if (!warmup)
@@ -141,6 +133,16 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
                     $"round {round + 1}/{rounds}{(warmup ? " (warm-up)" : "")}  {c.Id,-44} ours {mine.Seconds * 1000,9:F1} ms{(theirs is { } t ? $"   pytorch {t.Seconds * 1000,9:F1} ms" : "")}"));
             }
         }
+        // One run of each case, every case already warm (its one-time allocations made), freed memory returned at once.
+        UseAllocatorFor(AllocatorUse.Memory, twin);
+        foreach (var c in cases)
+        {
+            oursPeak[c.Id] = ours.Measure(c, 1, trackMemory: true).PeakDeltaBytes;
+            if (twin is not null && c.HasTwin && !twinCannot.Contains(c.Id) && twin.Measure(c.Id, 1, trackMemory: true) is { } measured)
+                twinPeak[c.Id] = measured.PeakDeltaBytes;
+            log($"memory round  {c.Id,-44} ours {oursPeak[c.Id] / 1048576.0,7:F0} MiB{(twinPeak.TryGetValue(c.Id, out long p) ? $"   pytorch {p / 1048576.0,7:F0} MiB" : "")}");
+        }
+        UseAllocatorFor(AllocatorUse.Timing, twin);
 
         int usedPositions = ours.UsedTextPositions;
         string name = PrecisionSelection.Name(dtype);
@@ -149,6 +151,12 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         string note = dtype == ScalarType.Float32 ? "precision fp32: fp32 on both sides"
             : $"precision {name}: ours holds the weights in {name} (LayerNorm, feature norms, logits and loss fp32), the twin runs under torch.autocast(\"cpu\", dtype={(dtype == ScalarType.BFloat16 ? "torch.bfloat16" : "torch.float16")})";
         return (rows, note, twinStatus);
+    }
+
+    private static void UseAllocatorFor(AllocatorUse use, PyTorchTwin? twin)
+    {
+        PeakMemory.UseAllocatorFor(use);
+        twin?.UseAllocatorFor(use);
     }
 
     // bf16/fp32 of the same case: ratio of the two medians (the precisions run one after the other, not interleaved).
@@ -302,7 +310,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             string.Create(CultureInfo.InvariantCulture, $"device {device}; torch threads {get_num_threads()} (interop {get_num_interop_threads()}); OMP_WAIT_POLICY {ompPolicy}"),
             $"load average at start: {loadAtStart}; at end: {LoadAverage()} (other work on the machine inflates times; ratios within a round are robust to it)",
             $"bf16: {DeviceCapabilities.Of(device).Name}",
-            PeakMemory.Supported ? "peak memory: rise of resident memory over one sample (malloc_trim, clear_refs, VmHWM), same method both sides" : "peak memory: not measured (needs Linux /proc)",
+            PeakMemory.Supported ? "peak memory: rise of resident memory over one run of each warm case in a memory round after the timed rounds, with glibc's mmap threshold fixed at 128 KiB so freed tensors leave at once (malloc_trim, clear_refs, VmHWM); timed rounds run with it fixed at 32 MiB (trim 64 MiB); same settings both sides" : "peak memory: not measured (needs Linux /proc)",
         };
         return lines;
     }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BlockLora.Workbook.Bench;
 
 /// <summary>
-/// What a method's training step should reach against its baseline row (the targets for the LoRA family): a
+/// What a method's training step should reach against its baseline row (the targets set for the LoRA family): a
 /// step time at most <see cref="MaxTimeRatio"/> × the baseline's and, with <see cref="LowerPeak"/>, a smaller peak
 /// memory. The report shows it beside the measured ratios as information; no test asserts it (timings are the output).
 /// </summary>

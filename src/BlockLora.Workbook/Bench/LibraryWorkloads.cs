@@ -79,7 +79,7 @@ public sealed class LibraryWorkloads : IDisposable
     /// <summary>
     /// Runs a case <paramref name="inner"/> times back to back; returns seconds per run and, with
     /// <paramref name="trackMemory"/>, the peak RSS growth. Tracking trims the heap first, so the sample
-    /// also pays for faulting its memory back in: the runner tracks memory only in warm-up rounds.
+    /// also pays for faulting its memory back in: the runner tracks memory only in its memory round, never in a timed one.
     /// </summary>
     public BenchSample Measure(BenchCase benchCase, int inner, bool trackMemory = false)
     {

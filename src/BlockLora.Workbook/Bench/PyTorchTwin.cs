@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using BlockLora.Torch;
 
 namespace BlockLora.Workbook.Bench;
 
@@ -100,6 +101,12 @@ public sealed class PyTorchTwin : IDisposable
         var root = answer.RootElement;
         Description = string.Create(CultureInfo.InvariantCulture,
             $"torch {Text(root, "torch")}, BLAS {Text(root, "blas_library")}, {Text(root, "threads")} threads, SDPA {(root.TryGetProperty("sdpa", out var s) && s.GetBoolean() ? "yes" : "no (explicit softmax attention)")}, OMP_WAIT_POLICY={Text(root, "omp_wait_policy")}");
+    }
+
+    /// <summary>Sets the twin's glibc allocator as <see cref="PeakMemory.UseAllocatorFor"/> sets ours.</summary>
+    public void UseAllocatorFor(AllocatorUse use)
+    {
+        using var _ = Ask(new Dictionary<string, object> { ["op"] = "allocator", ["use"] = use == AllocatorUse.Memory ? "memory" : "timing" });
     }
 
     /// <summary>One sample of a case, or null when the twin cannot run it (e.g. SDPA on torch &lt; 2.0).</summary>

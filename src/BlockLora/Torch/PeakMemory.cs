@@ -40,6 +40,26 @@ public static class PeakMemory
         return process.PeakWorkingSet64;
     }
 
+    /// <summary>
+    /// Fixes glibc's allocator thresholds for what a bench sample measures. glibc's own rule is dynamic: the mmap threshold
+    /// starts at 128 KiB and rises to the size of each mapped block freed (up to 32 MiB), after which tensors come from
+    /// the heap and freed ones stay resident, so a rise of resident memory depends on which work ran before, not only on
+    /// the sample's live memory. <see cref="AllocatorUse.Memory"/>: every block of 128 KiB or more is its own mapping,
+    /// returned to the OS when freed, so the rise of VmHWM over a sample is its peak live memory (plus small heap);
+    /// it costs page faults, so no timed sample runs under it. <see cref="AllocatorUse.Timing"/>: a 32 MiB mmap and a
+    /// 64 MiB trim threshold, where the dynamic rule settles once large tensors have been freed, fixed so that every
+    /// timed round, in this process and in the PyTorch twin, meets the same allocator whatever ran before. Returns
+    /// false where glibc's <c>mallopt</c> is not available (nothing changed).
+    /// </summary>
+    public static bool UseAllocatorFor(AllocatorUse use)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        var (mmap, trim) = use == AllocatorUse.Memory ? (128 << 10, 128 << 10) : (32 << 20, 64 << 20);
+        try { return Mallopt(MallocMmapThreshold, mmap) == 1 && Mallopt(MallocTrimThreshold, trim) == 1; }
+        catch (EntryPointNotFoundException) { return false; }
+        catch (DllNotFoundException) { return false; }
+    }
+
     private static long StatusBytes(string field)
     {
         foreach (string line in File.ReadLines("/proc/self/status"))
@@ -54,4 +74,11 @@ public static class PeakMemory
     // DllImport rather than LibraryImport: the source-generated form needs the project to allow unsafe code.
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
+
+    // glibc malloc.h: M_TRIM_THRESHOLD -1, M_MMAP_THRESHOLD -3.
+    private const int MallocTrimThreshold = -1;
+    private const int MallocMmapThreshold = -3;
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int Mallopt(int parameter, int value);
 }

@@ -112,11 +112,15 @@ public class MethodBenchTests
         Assert.All(result.Rows.Where(r => r.Id is "train/dora/r2" or "train/vera/r16" or "train/lora-fa/r2"), r =>
         {
             Assert.NotNull(r.Target);
-            Assert.Equal(r.VsBaseline <= (r.Id == "train/dora/r2" ? 1.3 : r.Id == "train/vera/r16" ? 1.1 : 1.0) && (r.Id != "train/lora-fa/r2" || r.PeakVsBaseline < 1), r.TargetMet);
+            // A peak target with no measured baseline peak (a tiny model's step can stay within resident heap) is not judged.
+            bool? expected = r.Id == "train/lora-fa/r2" && r.PeakVsBaseline is null ? null
+                : r.VsBaseline <= (r.Id == "train/dora/r2" ? 1.3 : r.Id == "train/vera/r16" ? 1.1 : 1.0) && (r.Id != "train/lora-fa/r2" || r.PeakVsBaseline < 1);
+            Assert.Equal(expected, r.TargetMet);
         });
         var dora = result.Rows.Single(r => r.Id == "train/dora/r2" && r.Precision == "bf16");
         var loraBf16 = result.Rows.Single(r => r.Id == "train/lora/r2" && r.Precision == "bf16");
-        Assert.Equal(dora.OursPeakMb / loraBf16.OursPeakMb, dora.PeakVsBaseline!.Value, 9);
+        if (loraBf16.OursPeakMb > 0) Assert.Equal(dora.OursPeakMb / loraBf16.OursPeakMb, dora.PeakVsBaseline!.Value, 9);
+        else Assert.Null(dora.PeakVsBaseline); // no ratio over a zero peak
         // DoRA adds d parameters per matrix to LoRA's; LoRA-FA trains B alone.
         var lora = result.Rows.Single(r => r.Id == "train/lora/r2" && r.Precision == "fp32");
         Assert.True(dora.TrainableParameters > lora.TrainableParameters);
