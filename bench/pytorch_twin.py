@@ -14,7 +14,7 @@ every position. The `text/truncated` case asks for the cut explicitly, to show w
 
 Two ways to run it:
   * `--serve`: `blora bench` starts it once and sends one JSON command per line on stdin
-    ({"op": "setup", ...}, {"op": "run", "id": ...}, {"op": "allocator", "use": "memory"}, {"op": "quit"});
+    ({"op": "setup", ...}, {"op": "run", "id": ...}, {"op": "return_freed_memory"}, {"op": "quit"});
     each answer is one JSON line on
     stdout. This lets the C# side interleave ours, theirs, ours, theirs within one run.
   * standalone: `python3 bench/pytorch_twin.py --batch 8 --threads 2 --reps 3` runs the default cases
@@ -314,14 +314,13 @@ def peak_reset():
     return _status_kb("VmRSS") * 1024
 
 
-def use_allocator_for(use):
-    """glibc's mmap and trim thresholds, as PeakMemory.UseAllocatorFor sets them in blora: "memory" returns every freed
-    block of 128 KiB or more to the OS at once (the rise of VmHWM is then the live peak); "timing" fixes them where
-    glibc's dynamic rule settles (32 MiB, trim 64 MiB). M_TRIM_THRESHOLD is -1, M_MMAP_THRESHOLD -3 (malloc.h)."""
+def return_freed_memory_at_once():
+    """As PeakMemory.ReturnFreedMemoryAtOnce in blora: glibc's mmap and trim thresholds fixed at 128 KiB, so every
+    freed tensor leaves resident memory at once and the rise of VmHWM is the live peak. Permanent, so blora asks for
+    it only in a twin started for memory samples. M_TRIM_THRESHOLD is -1, M_MMAP_THRESHOLD -3 (malloc.h)."""
     if LIBC is None:
         return False
-    mmap, trim = (128 << 10, 128 << 10) if use == "memory" else (32 << 20, 64 << 20)
-    return LIBC.mallopt(-3, mmap) == 1 and LIBC.mallopt(-1, trim) == 1
+    return LIBC.mallopt(-3, 128 << 10) == 1 and LIBC.mallopt(-1, 128 << 10) == 1
 
 
 def peak_bytes():
@@ -475,7 +474,7 @@ class Twin:
 
     def run(self, spec_id, inner=1, memory=False):
         """Runs a case `inner` times back to back; seconds per run and, with `memory`, the peak RSS growth
-        (tracking trims the heap first, so blora bench asks for it only in its memory round)."""
+        (tracking trims the heap first, so blora bench asks for it only in a twin started for memory samples)."""
         spec = self.specs[spec_id]
         s = self.prepare(spec)
         try:
@@ -534,8 +533,8 @@ def serve():
                 answer = {"ok": True, **describe()}
             elif op == "run":
                 answer = twin.run(cmd["id"], int(cmd.get("inner", 1)), bool(cmd.get("memory", False)))
-            elif op == "allocator":
-                answer = {"ok": use_allocator_for(cmd["use"])}
+            elif op == "return_freed_memory":
+                answer = {"ok": return_freed_memory_at_once()}
             elif op == "quit":
                 print(json.dumps({"ok": True}), flush=True)
                 return

@@ -43,28 +43,58 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         set_num_threads(config.Threads);
         var device = DeviceSelection.Parse(config.Device);
 
+        var timed = config.Precisions.Select(precision => TimeAt(precision, device)).ToList();
+        // Memory last, for every precision: measuring it changes this process's allocator for good
+        // (PeakMemory.ReturnFreedMemoryAtOnce), and no timed round may run under that.
+        bool allocatorFixed = PeakMemory.ReturnFreedMemoryAtOnce();
         var rows = new List<BenchRow>();
         var notes = new List<string>();
         var twinStatuses = new List<string>();
-        foreach (var precision in config.Precisions)
+        foreach (var (precision, run) in config.Precisions.Zip(timed))
         {
-            var (measured, note, status) = MeasureAt(precision, device);
-            rows.AddRange(measured);
-            notes.Add(note);
-            twinStatuses.Add(config.Precisions.Count == 1 ? status : $"{Precisions.Format(precision)}: {status}");
+            var (oursPeak, twinPeak) = PeaksAt(precision, device, run.TwinCannot);
+            var measured = run.Cases.Select(c => Row(c, run.Ours, run.Twin, oursPeak, twinPeak, run.Clip, run.UsedPositions, run.Inner[c.Id]) with { Precision = run.PrecisionName }).ToList();
+            rows.AddRange(measured.Select(r => WithTarget(r, run.Cases.Single(c => c.Id == r.Id).Target, measured)));
+            notes.Add(run.Note);
+            twinStatuses.Add(config.Precisions.Count == 1 ? run.TwinStatus : $"{Precisions.Format(precision)}: {run.TwinStatus}");
         }
+        if (!allocatorFixed) notes.Add("peak memory: glibc's mallopt was not available, so freed memory the allocator kept can hide part of a peak");
         rows = [.. rows.Select(r => WithFp32Ratios(r, rows))];
         string twinStatus = string.Join("; ", twinStatuses.Distinct());
         List<string> machine = [.. Machine(loadAtStart, device, ompPolicy), .. notes];
         return new BenchResult(config, rows, machine, twinStatus, started, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Every case at one precision: a fresh model cast to it, and a twin started for it.</summary>
-    private (List<BenchRow> Rows, string Note, string TwinStatus) MeasureAt(Precision precision, Device device)
+    /// <summary>The timed samples of every case at one precision, and what its rows need besides the peaks.</summary>
+    private sealed record TimedRun(
+        IReadOnlyList<BenchCase> Cases, Dictionary<string, List<BenchSample>> Ours, Dictionary<string, List<BenchSample?>> Twin,
+        Dictionary<string, int> Inner, HashSet<string> TwinCannot, ClipConfig Clip, int UsedPositions, string PrecisionName, string Note, string TwinStatus);
+
+    /// <summary>Every case at one precision, on a fresh model cast to it and with a twin started for it.</summary>
+    private sealed class Session : IDisposable
+    {
+        public required IReadOnlyList<BenchCase> Cases { get; init; }
+        public required ClipModel Model { get; init; }
+        public required ScalarType Dtype { get; init; }
+        public required Tensor Tokens { get; init; }
+        public required LibraryWorkloads Ours { get; init; }
+        public PyTorchTwin? Twin { get; init; }
+        public required string TwinStatus { get; init; }
+
+        public void Dispose()
+        {
+            Twin?.Dispose();
+            Ours.Dispose();
+            Tokens.Dispose();
+            Model.Dispose();
+        }
+    }
+
+    private Session Open(Precision precision, Device device, bool forMemory = false)
     {
         var cases = BenchCatalog.Create(config);
         log(config.ModelPath is null ? "building ViT-B/16 with random weights" : $"loading {config.ModelPath}");
-        using var model = config.ModelPath is { } path ? ClipCheckpoint.Load(path) : RandomClip.Create(ClipConfig.VitB16);
+        var model = config.ModelPath is { } path ? ClipCheckpoint.Load(path) : RandomClip.Create(ClipConfig.VitB16);
         model.to(device);
         // Our side holds the weights in the compute dtype (cast once, as every run of the library does); the twin runs
         // the same cases under torch.autocast, CLIP-LoRA's way.
@@ -74,15 +104,14 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
 
         var prompts = Enumerable.Range(0, config.Classes).Select(i => $"a photo of a {(i < ClassNames.Length ? ClassNames[i] : $"thing number {i}")}.").ToList();
         long[,] ids = ClipTokenizer.Default.Tokenize(prompts, model.Config.ContextLength);
-        using var tokens = tensor(ids);
-        using var ours = new LibraryWorkloads(model, config, tokens, device);
+        var tokens = tensor(ids);
+        var ours = new LibraryWorkloads(model, config, tokens, device, forMemory);
 
         PyTorchTwin? twin = null;
         string twinStatus;
         if (!config.Twin) twinStatus = "PyTorch twin skipped (--no-twin); no ratio column";
         else if (device.type != TorchSharp.DeviceType.CPU) twinStatus = "PyTorch twin skipped: it runs on the CPU only; no ratio column";
         else twin = PyTorchTwin.TryStart(config, out twinStatus);
-        using var twinScope = twin;
         if (twin is not null)
         {
             log("starting the PyTorch twin");
@@ -95,21 +124,24 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             {
                 // Our own numbers are still worth having; the table just loses its PyTorch columns.
                 twinStatus = $"PyTorch twin failed to start ({e.Message}); no ratio column";
+                twin.Dispose();
                 twin = null;
             }
         }
         log(twinStatus);
+        return new Session { Cases = cases, Model = model, Dtype = dtype, Tokens = tokens, Ours = ours, Twin = twin, TwinStatus = twinStatus };
+    }
 
+    /// <summary>The warm-up and timed rounds of every case at one precision, under glibc's default allocator.</summary>
+    private TimedRun TimeAt(Precision precision, Device device)
+    {
+        using var session = Open(precision, device);
+        var (cases, ours, twin) = (session.Cases, session.Ours, session.Twin);
         var oursSamples = cases.ToDictionary(c => c.Id, _ => new List<BenchSample>());
         var twinSamples = cases.ToDictionary(c => c.Id, _ => new List<BenchSample?>());
         var inner = cases.ToDictionary(c => c.Id, _ => 1);
-        var oursPeak = new Dictionary<string, long>();
-        var twinPeak = new Dictionary<string, long>();
         var twinCannot = new HashSet<string>();
         int rounds = config.Warmup + config.Reps;
-        // Timed rounds, then one memory round: the two want opposite allocator settings (PeakMemory.UseAllocatorFor),
-        // set alike in both processes.
-        UseAllocatorFor(AllocatorUse.Timing, twin);
         for (int round = 0; round < rounds; round++)
         {
             bool warmup = round < config.Warmup;
@@ -133,30 +165,36 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
                     $"round {round + 1}/{rounds}{(warmup ? " (warm-up)" : "")}  {c.Id,-44} ours {mine.Seconds * 1000,9:F1} ms{(theirs is { } t ? $"   pytorch {t.Seconds * 1000,9:F1} ms" : "")}"));
             }
         }
-        // One run of each case, every case already warm (its one-time allocations made), freed memory returned at once.
-        UseAllocatorFor(AllocatorUse.Memory, twin);
-        foreach (var c in cases)
-        {
-            oursPeak[c.Id] = ours.Measure(c, 1, trackMemory: true).PeakDeltaBytes;
-            if (twin is not null && c.HasTwin && !twinCannot.Contains(c.Id) && twin.Measure(c.Id, 1, trackMemory: true) is { } measured)
-                twinPeak[c.Id] = measured.PeakDeltaBytes;
-            log($"memory round  {c.Id,-44} ours {oursPeak[c.Id] / 1048576.0,7:F0} MiB{(twinPeak.TryGetValue(c.Id, out long p) ? $"   pytorch {p / 1048576.0,7:F0} MiB" : "")}");
-        }
-        UseAllocatorFor(AllocatorUse.Timing, twin);
-
-        int usedPositions = ours.UsedTextPositions;
-        string name = PrecisionSelection.Name(dtype);
-        var rows = cases.Select(c => Row(c, oursSamples, twinSamples, oursPeak, twinPeak, model.Config, usedPositions, inner[c.Id]) with { Precision = name }).ToList();
-        rows = [.. rows.Select(r => WithTarget(r, cases.Single(c => c.Id == r.Id).Target, rows))];
-        string note = dtype == ScalarType.Float32 ? "precision fp32: fp32 on both sides"
-            : $"precision {name}: ours holds the weights in {name} (LayerNorm, feature norms, logits and loss fp32), the twin runs under torch.autocast(\"cpu\", dtype={(dtype == ScalarType.BFloat16 ? "torch.bfloat16" : "torch.float16")})";
-        return (rows, note, twinStatus);
+        string name = PrecisionSelection.Name(session.Dtype);
+        string note = session.Dtype == ScalarType.Float32 ? "precision fp32: fp32 on both sides"
+            : $"precision {name}: ours holds the weights in {name} (LayerNorm, feature norms, logits and loss fp32), the twin runs under torch.autocast(\"cpu\", dtype={(session.Dtype == ScalarType.BFloat16 ? "torch.bfloat16" : "torch.float16")})";
+        return new TimedRun(cases, oursSamples, twinSamples, inner, twinCannot, session.Model.Config, ours.UsedTextPositions, name, note, session.TwinStatus);
     }
 
-    private static void UseAllocatorFor(AllocatorUse use, PyTorchTwin? twin)
+    /// <summary>
+    /// The peak of one run of every case at one precision, after one untracked run made its one-time allocations, with
+    /// freed memory returned to the OS at once on both sides (this process's allocator is already set; the twin's is set here).
+    /// </summary>
+    private (Dictionary<string, long> Ours, Dictionary<string, long> Twin) PeaksAt(Precision precision, Device device, HashSet<string> twinCannot)
     {
-        PeakMemory.UseAllocatorFor(use);
-        twin?.UseAllocatorFor(use);
+        using var session = Open(precision, device, forMemory: true);
+        session.Twin?.ReturnFreedMemoryAtOnce();
+        var ours = new Dictionary<string, long>();
+        var twin = new Dictionary<string, long>();
+        foreach (var c in session.Cases)
+        {
+            bool askTwin = session.Twin is not null && c.HasTwin && !twinCannot.Contains(c.Id);
+            session.Ours.Measure(c, 1, trackMemory: false);
+            ours[c.Id] = session.Ours.Measure(c, 1, trackMemory: true).PeakDeltaBytes;
+            if (askTwin)
+            {
+                session.Twin!.Measure(c.Id, 1, trackMemory: false);
+                if (session.Twin.Measure(c.Id, 1, trackMemory: true) is { } measured) twin[c.Id] = measured.PeakDeltaBytes;
+            }
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"memory {PrecisionSelection.Name(session.Dtype)}  {c.Id,-44} ours {ours[c.Id] / 1048576.0,7:F0} MiB{(twin.TryGetValue(c.Id, out long p) ? $"   pytorch {p / 1048576.0,7:F0} MiB" : "")}"));
+        }
+        return (ours, twin);
     }
 
     // bf16/fp32 of the same case: ratio of the two medians (the precisions run one after the other, not interleaved).
@@ -170,7 +208,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         };
     }
 
-    // Peak over the baseline's peak, and the target judged on it and on the time ratio (same precision: rows of one MeasureAt).
+    // Peak over the baseline's peak, and the target judged on it and on the time ratio (same precision: rows of one TimedRun).
     private static BenchRow WithTarget(BenchRow row, BenchTarget? target, IReadOnlyList<BenchRow> samePrecision)
     {
         var baseline = samePrecision.FirstOrDefault(r => r.Id == row.BaselineId);
@@ -310,7 +348,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             string.Create(CultureInfo.InvariantCulture, $"device {device}; torch threads {get_num_threads()} (interop {get_num_interop_threads()}); OMP_WAIT_POLICY {ompPolicy}"),
             $"load average at start: {loadAtStart}; at end: {LoadAverage()} (other work on the machine inflates times; ratios within a round are robust to it)",
             $"bf16: {DeviceCapabilities.Of(device).Name}",
-            PeakMemory.Supported ? "peak memory: rise of resident memory over one run of each warm case in a memory round after the timed rounds, with glibc's mmap threshold fixed at 128 KiB so freed tensors leave at once (malloc_trim, clear_refs, VmHWM); timed rounds run with it fixed at 32 MiB (trim 64 MiB); same settings both sides" : "peak memory: not measured (needs Linux /proc)",
+            PeakMemory.Supported ? "peak memory: rise of resident memory over one run of each case (after one untracked run), measured after all timed rounds on a fresh model and twin, with glibc's mmap threshold fixed at 128 KiB so freed tensors leave at once (malloc_trim, clear_refs, VmHWM); timed rounds run under glibc's default allocator; same method both sides" : "peak memory: not measured (needs Linux /proc)",
         };
         return lines;
     }

@@ -19,7 +19,8 @@ public sealed class OnnxEvalWorkload : IDisposable
     private readonly InferenceSession session;
     private readonly NamedOnnxValue[] inputs;
 
-    public OnnxEvalWorkload(ClipModel model, Tensor pixels, int threads)
+    /// <param name="arena">ONNX Runtime's CPU memory arena (its default); off, every buffer comes from the system allocator and is returned after the run.</param>
+    public OnnxEvalWorkload(ClipModel model, Tensor pixels, int threads, bool arena = true)
     {
         folder = Path.Combine(Path.GetTempPath(), $"blora-bench-onnx-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -31,6 +32,7 @@ public sealed class OnnxEvalWorkload : IDisposable
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            EnableCpuMemArena = arena,
         };
         session = new InferenceSession(path, options);
         using var cpu = pixels.cpu().to(ScalarType.Float32).contiguous();

@@ -103,10 +103,10 @@ public sealed class PyTorchTwin : IDisposable
             $"torch {Text(root, "torch")}, BLAS {Text(root, "blas_library")}, {Text(root, "threads")} threads, SDPA {(root.TryGetProperty("sdpa", out var s) && s.GetBoolean() ? "yes" : "no (explicit softmax attention)")}, OMP_WAIT_POLICY={Text(root, "omp_wait_policy")}");
     }
 
-    /// <summary>Sets the twin's glibc allocator as <see cref="PeakMemory.UseAllocatorFor"/> sets ours.</summary>
-    public void UseAllocatorFor(AllocatorUse use)
+    /// <summary>Makes the twin's glibc return freed memory at once, as <see cref="PeakMemory.ReturnFreedMemoryAtOnce"/> does ours.</summary>
+    public void ReturnFreedMemoryAtOnce()
     {
-        using var _ = Ask(new Dictionary<string, object> { ["op"] = "allocator", ["use"] = use == AllocatorUse.Memory ? "memory" : "timing" });
+        using var _ = Ask(new Dictionary<string, object> { ["op"] = "return_freed_memory" });
     }
 
     /// <summary>One sample of a case, or null when the twin cannot run it (e.g. SDPA on torch &lt; 2.0).</summary>

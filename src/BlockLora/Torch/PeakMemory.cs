@@ -41,21 +41,17 @@ public static class PeakMemory
     }
 
     /// <summary>
-    /// Fixes glibc's allocator thresholds for what a bench sample measures. glibc's own rule is dynamic: the mmap threshold
-    /// starts at 128 KiB and rises to the size of each mapped block freed (up to 32 MiB), after which tensors come from
-    /// the heap and freed ones stay resident, so a rise of resident memory depends on which work ran before, not only on
-    /// the sample's live memory. <see cref="AllocatorUse.Memory"/>: every block of 128 KiB or more is its own mapping,
-    /// returned to the OS when freed, so the rise of VmHWM over a sample is its peak live memory (plus small heap);
-    /// it costs page faults, so no timed sample runs under it. <see cref="AllocatorUse.Timing"/>: a 32 MiB mmap and a
-    /// 64 MiB trim threshold, where the dynamic rule settles once large tensors have been freed, fixed so that every
-    /// timed round, in this process and in the PyTorch twin, meets the same allocator whatever ran before. Returns
-    /// false where glibc's <c>mallopt</c> is not available (nothing changed).
+    /// Makes glibc return freed memory to the OS at once, for measuring peaks: every block of 128 KiB or more becomes its
+    /// own mapping, unmapped when freed, and the heap is trimmed above 128 KiB. glibc's own rule is dynamic: the mmap
+    /// threshold starts at 128 KiB and rises to the size of each mapped block freed (up to 32 MiB), after which tensors
+    /// come from the heap and freed ones stay resident, so a rise of resident memory depends on what ran before, not only
+    /// on the work measured. It costs page faults and cannot be undone (glibc then never adjusts the thresholds again),
+    /// so nothing is timed after it in the same process. Returns false where glibc's <c>mallopt</c> is not available.
     /// </summary>
-    public static bool UseAllocatorFor(AllocatorUse use)
+    public static bool ReturnFreedMemoryAtOnce()
     {
         if (!OperatingSystem.IsLinux()) return false;
-        var (mmap, trim) = use == AllocatorUse.Memory ? (128 << 10, 128 << 10) : (32 << 20, 64 << 20);
-        try { return Mallopt(MallocMmapThreshold, mmap) == 1 && Mallopt(MallocTrimThreshold, trim) == 1; }
+        try { return Mallopt(MallocMmapThreshold, 128 << 10) == 1 && Mallopt(MallocTrimThreshold, 128 << 10) == 1; }
         catch (EntryPointNotFoundException) { return false; }
         catch (DllNotFoundException) { return false; }
     }
