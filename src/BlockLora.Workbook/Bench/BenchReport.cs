@@ -72,7 +72,7 @@ public static class BenchReport
         if (result.Config.Methods) return AppendMethods(text, result).ToString();
         text.AppendLine(string.Create(Inv, $"Medians over {result.Config.Reps} interleaved rounds after {result.Config.Warmup} warm-up round(s). ") +
             "*vs* = this row's time / the *baseline* row's (median of per-round ratios; < 1: this path is faster). " +
-            "*ours/PyTorch* = per-round ratio to the twin on the same case. Peak = rise of resident memory during one run of the case (after an untracked one), measured after all timed rounds with freed tensors returned to the OS at once (both sides alike).").AppendLine();
+            "*ours/PyTorch* = per-round ratio to the twin on the same case. Peak = rise of resident memory during one run of the case, the median of 3 runs after an untracked one, measured after all timed rounds with freed tensors returned to the OS at once (both sides alike).").AppendLine();
         bool twin = result.Rows.Any(r => r.TwinMs is not null);
         bool precisions = result.Rows.Select(r => r.Precision).Distinct().Count() > 1;
         var header = new List<string> { "case", "precision", "ours ms", "vs", "baseline" };
@@ -113,7 +113,7 @@ public static class BenchReport
             + string.Create(Inv, $"q, k, v of both towers adapted. Medians over {result.Config.Reps} rounds after {result.Config.Warmup} warm-up round(s); every round runs each method once, ")
             + "in an order that shifts by one case per round, so load from other jobs falls on all rows alike. "
             + "*vs* = step time / the baseline method's at the same precision, the median of the per-round ratios [smallest–largest]. "
-            + "*peak* = rise of resident memory during one step in this process, measured after all timed rounds on a fresh model (one untracked step first) with glibc's mmap threshold fixed at 128 KiB, so freed tensors leave at once and the rise is the step's live peak (malloc_trim, clear_refs, VmHWM): "
+            + "*peak* = rise of resident memory during one step in this process, the median of 3 steps measured after all timed rounds on a fresh model (one untracked step first) with glibc's mmap threshold fixed at 128 KiB, so freed tensors leave at once and the rise is the step's live peak (malloc_trim, clear_refs, VmHWM): "
             + "the step's activations, gradients and temporaries; the adapters and their AdamW state, resident before the step, are not in it (at most a few MiB). "
             + "*adapter GFLOP* = the adapters' own forward + backward FLOPs per step by formula (AdapterFlops: products, the fold and DoRA's norm); the frozen model's are the same for every row. "
             + "Targets (a step-time ratio, and for LoRA-FA a lower peak) are shown as information; tests never assert them.").AppendLine();

@@ -171,30 +171,37 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
         return new TimedRun(cases, oursSamples, twinSamples, inner, twinCannot, session.Model.Config, ours.UsedTextPositions, name, note, session.TwinStatus);
     }
 
+    /// <summary>Memory samples per case; the median is reported (a single one varies by some tens of MiB with the allocation order).</summary>
+    private const int MemorySamples = 3;
+
     /// <summary>
-    /// The peak of one run of every case at one precision, after one untracked run made its one-time allocations, with
-    /// freed memory returned to the OS at once on both sides (this process's allocator is already set; the twin's is set here).
+    /// The peak of one run of every case at one precision: after one untracked run made its one-time allocations, the
+    /// median over <see cref="MemorySamples"/> tracked runs (rounds over all cases), with freed memory returned to the OS
+    /// at once on both sides (this process's allocator is already set; the twin's is set here).
     /// </summary>
     private (Dictionary<string, long> Ours, Dictionary<string, long> Twin) PeaksAt(Precision precision, Device device, HashSet<string> twinCannot)
     {
         using var session = Open(precision, device, forMemory: true);
         session.Twin?.ReturnFreedMemoryAtOnce();
-        var ours = new Dictionary<string, long>();
-        var twin = new Dictionary<string, long>();
-        foreach (var c in session.Cases)
+        var ours = session.Cases.ToDictionary(c => c.Id, _ => new List<long>());
+        var twin = session.Cases.ToDictionary(c => c.Id, _ => new List<long>());
+        for (int round = 0; round <= MemorySamples; round++)
         {
-            bool askTwin = session.Twin is not null && c.HasTwin && !twinCannot.Contains(c.Id);
-            session.Ours.Measure(c, 1, trackMemory: false);
-            ours[c.Id] = session.Ours.Measure(c, 1, trackMemory: true).PeakDeltaBytes;
-            if (askTwin)
+            bool tracked = round > 0;
+            foreach (var c in session.Cases)
             {
-                session.Twin!.Measure(c.Id, 1, trackMemory: false);
-                if (session.Twin.Measure(c.Id, 1, trackMemory: true) is { } measured) twin[c.Id] = measured.PeakDeltaBytes;
+                var mine = session.Ours.Measure(c, 1, trackMemory: tracked);
+                var theirs = session.Twin is not null && c.HasTwin && !twinCannot.Contains(c.Id) ? session.Twin.Measure(c.Id, 1, trackMemory: tracked) : null;
+                if (!tracked) continue;
+                ours[c.Id].Add(mine.PeakDeltaBytes);
+                if (theirs is { } t) twin[c.Id].Add(t.PeakDeltaBytes);
+                log(string.Create(CultureInfo.InvariantCulture,
+                    $"memory {round}/{MemorySamples} {PrecisionSelection.Name(session.Dtype)}  {c.Id,-44} ours {mine.PeakDeltaBytes / 1048576.0,7:F0} MiB{(theirs is { } u ? $"   pytorch {u.PeakDeltaBytes / 1048576.0,7:F0} MiB" : "")}"));
             }
-            log(string.Create(CultureInfo.InvariantCulture,
-                $"memory {PrecisionSelection.Name(session.Dtype)}  {c.Id,-44} ours {ours[c.Id] / 1048576.0,7:F0} MiB{(twin.TryGetValue(c.Id, out long p) ? $"   pytorch {p / 1048576.0,7:F0} MiB" : "")}"));
         }
-        return (ours, twin);
+        static Dictionary<string, long> Medians(Dictionary<string, List<long>> samples) =>
+            samples.Where(p => p.Value.Count > 0).ToDictionary(p => p.Key, p => (long)Median(p.Value.Select(v => (double)v)));
+        return (Medians(ours), Medians(twin));
     }
 
     // bf16/fp32 of the same case: ratio of the two medians (the precisions run one after the other, not interleaved).
@@ -348,7 +355,7 @@ public sealed class BenchRunner(BenchConfig config, Action<string>? log = null)
             string.Create(CultureInfo.InvariantCulture, $"device {device}; torch threads {get_num_threads()} (interop {get_num_interop_threads()}); OMP_WAIT_POLICY {ompPolicy}"),
             $"load average at start: {loadAtStart}; at end: {LoadAverage()} (other work on the machine inflates times; ratios within a round are robust to it)",
             $"bf16: {DeviceCapabilities.Of(device).Name}",
-            PeakMemory.Supported ? "peak memory: rise of resident memory over one run of each case (after one untracked run), measured after all timed rounds on a fresh model and twin, with glibc's mmap threshold fixed at 128 KiB so freed tensors leave at once (malloc_trim, clear_refs, VmHWM); timed rounds run under glibc's default allocator; same method both sides" : "peak memory: not measured (needs Linux /proc)",
+            PeakMemory.Supported ? "peak memory: rise of resident memory over one run of a case, the median of 3 (after one untracked run), measured after all timed rounds on a fresh model and twin, with glibc's mmap threshold fixed at 128 KiB so freed tensors leave at once (malloc_trim, clear_refs, VmHWM); timed rounds run under glibc's default allocator; same method both sides" : "peak memory: not measured (needs Linux /proc)",
         };
         return lines;
     }
