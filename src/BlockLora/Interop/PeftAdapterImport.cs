@@ -71,7 +71,7 @@ public static class PeftAdapterImport
         if (Str("peft_type") is var type && type != "LORA") throw new InvalidDataException($"{path}: peft_type is '{type ?? "missing"}'; only LORA and VERA adapters can be imported");
         if (Flag("lora_bias")) throw new InvalidDataException($"{path}: lora_bias is true; a bias on lora_B is not represented here");
         PeftFolder.RefuseCommonExtras(root, path);
-        int rank = root.TryGetProperty("r", out var r) && r.TryGetInt32(out int rv) && rv > 0 ? rv : throw new InvalidDataException($"{path}: r is missing or not a positive integer");
+        int rank = PeftFolder.Rank(root, path);
         double alpha = root.TryGetProperty("lora_alpha", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble() : throw new InvalidDataException($"{path}: lora_alpha is missing or not a number");
         foreach (var (key, expected) in new[] { ("rank_pattern", (double)rank), ("alpha_pattern", alpha) })
             if (root.TryGetProperty(key, out var pattern) && pattern.ValueKind == JsonValueKind.Object)
@@ -79,8 +79,7 @@ public static class PeftAdapterImport
                     if (entry.Value.ValueKind != JsonValueKind.Number || entry.Value.GetDouble() != expected)
                         throw new InvalidDataException($"{path}: {key} gives '{entry.Name}' its own value ({entry.Value}); per-layer ranks and alphas are not represented here");
         double dropout = root.TryGetProperty("lora_dropout", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : 0;
-        var targets = root.TryGetProperty("target_modules", out var t) ? t : default;
-        return new PeftConfig(rank, alpha, dropout, Flag("use_rslora"), targets, Str("base_model_name_or_path") ?? "", path, Flag("use_dora"));
+        return new PeftConfig(rank, alpha, dropout, Flag("use_rslora"), PeftFolder.TargetModules(root), Str("base_model_name_or_path") ?? "", path, Flag("use_dora"));
     }
 
     /// <summary>One adapted module: A [r, k], B [d, r] and, for DoRA, m [d], all fp32.</summary>

@@ -42,6 +42,14 @@ internal static class PeftFolder
     public static bool Flag(JsonElement root, string key) =>
         root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.True;
 
+    /// <summary>The config's <c>r</c>, which must be a positive integer.</summary>
+    public static int Rank(JsonElement root, string path) =>
+        root.TryGetProperty("r", out var r) && r.TryGetInt32(out int rank) && rank > 0 ? rank : throw new InvalidDataException($"{path}: r is missing or not a positive integer");
+
+    /// <summary>The config's <c>target_modules</c> as PEFT wrote it (a list or a regex string; undefined when absent, which covers nothing).</summary>
+    public static JsonElement TargetModules(JsonElement root) =>
+        root.TryGetProperty("target_modules", out var targets) ? targets : default;
+
     /// <summary>Set to something other than null, false, or an empty list, object or string.</summary>
     public static bool NonEmpty(JsonElement root, string key) => root.TryGetProperty(key, out var v) && v.ValueKind switch
     {

@@ -23,7 +23,7 @@ internal static class PeftVeraImport
         try
         {
             using var scope = NewDisposeScope();
-            var targets = root.TryGetProperty("target_modules", out var t) ? t : default;
+            var targets = PeftFolder.TargetModules(root);
             var (projectionA, projectionB, lambdas) = Split(raw.Tensors, weights, targets, configPath);
             var shapes = PeftFolder.Shapes(clip);
             var matrices = new List<(string Path, Tensor LambdaD, Tensor LambdaB)>();
@@ -65,7 +65,7 @@ internal static class PeftVeraImport
         PeftFolder.RefuseCommonExtras(root, path);
         if (!PeftFolder.Flag(root, "save_projection"))
             throw new InvalidDataException($"{path}: save_projection is not true, so the folder lacks VeRA's projections and only torch's generator could redraw them from projection_prng_key; this library cannot, so re-save the adapter in PEFT with save_projection=True");
-        int rank = root.TryGetProperty("r", out var r) && r.TryGetInt32(out int rv) && rv > 0 ? rv : throw new InvalidDataException($"{path}: r is missing or not a positive integer");
+        int rank = PeftFolder.Rank(root, path);
         long seed = root.TryGetProperty("projection_prng_key", out var k) && k.TryGetInt64(out long kv) ? kv : throw new InvalidDataException($"{path}: projection_prng_key is missing or not an integer");
         double dropout = root.TryGetProperty("vera_dropout", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : 0;
         if (dropout is not (>= 0 and < 1)) throw new InvalidDataException($"{path}: vera_dropout {dropout.ToString(CultureInfo.InvariantCulture)} is not in [0, 1)");
